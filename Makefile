@@ -1,0 +1,36 @@
+# helios: PGXS build.  `make test`, `make demo` and `make bench` drive the
+# scripts under test/ and bench/; see README.md.
+
+MODULE_big = helios
+SRCS = $(wildcard src/*.c src/*/*.c)
+OBJS = $(SRCS:.c=.o)
+
+EXTENSION = helios
+DATA = helios--1.0.sql
+PGFILEDESC = "helios - storage engine for PostgreSQL"
+
+REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
+
+PG_CPPFLAGS = -I$(srcdir)/src -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
+	-Wno-sign-compare -Wno-missing-field-initializers
+
+PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(PGXS),)
+include $(PGXS)
+else
+all install:
+	@echo "PostgreSQL 15 server headers are missing: run 'make test' or 'make demo' as root, which install them"; exit 1
+endif
+
+$(OBJS): $(wildcard src/*.h src/*/*.h)
+
+.PHONY: test demo bench
+test:
+	bash test/run_all.sh
+
+demo:
+	bash bench/demo.sh
+
+bench:
+	bash bench/run.sh

@@ -1,0 +1,124 @@
+/*-------------------------------------------------------------------------
+ *
+ * helios_am.h
+ *	  Internal interfaces of the helios table access method.
+ *
+ * Row identity.  A row is named by its root TID: the line pointer that
+ * indexes point at.  An UPDATE that changes no indexed column and whose new
+ * version fits on the root's page links the new version into the root's
+ * version chain (t_ctid forward, HEAP_HOT_UPDATED on the old version,
+ * HEAP_ONLY_TUPLE on the new one) and the row keeps its TID; slots always
+ * report the root TID.  Pruning turns a root whose first versions are dead
+ * into a redirect line pointer, exactly as heap's HOT pruning does, so the
+ * chain rules are heap's HOT rules (src/table/README).
+ *
+ * Every function that walks a chain does so under the page's buffer lock.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef HELIOS_AM_H
+#define HELIOS_AM_H
+
+#include "access/hio.h"
+#include "access/tableam.h"
+#include "access/heapam.h"
+#include "nodes/tidbitmap.h"
+#include "utils/snapshot.h"
+
+#include "table/helios_page.h"
+#include "table/helios_tuple.h"
+
+/* ---- helios_handler.c ---- */
+extern const TableAmRoutine *helios_tableam_routine(void);
+extern bool helios_is_helios_rel(Relation rel);
+
+/* ---- heliosam.c: chain walking, fetch, DML ---- */
+
+/*
+ * Find the member of the version chain rooted at offnum (on the locked
+ * buffer) that is visible to snapshot.  On success fills *tuple (t_data
+ * points into the page, t_self = the member's own TID, t_tableOid set) and
+ * returns true.  If all_dead is given it is set to true when every member
+ * is dead to everyone (the root's index entries can be killed).  Performs
+ * the SSI checks (PredicateLockTID on the row, conflict-out).  The caller
+ * reports the row as (block, offnum).
+ */
+extern bool helios_chain_search(Relation rel, Buffer buffer, Snapshot snapshot,
+								OffsetNumber offnum, HeapTuple tuple,
+								bool *all_dead);
+
+/* Fetch the visible version of row tid into slot; false if none. */
+extern bool helios_fetch_row(Relation rel, ItemPointer tid, Snapshot snapshot,
+							 TupleTableSlot *slot);
+
+extern void helios_insert(Relation rel, TupleTableSlot *slot, CommandId cid,
+						  int options, BulkInsertState bistate,
+						  uint32 specToken);
+extern void helios_multi_insert(Relation rel, TupleTableSlot **slots,
+								int ntuples, CommandId cid, int options,
+								BulkInsertState bistate);
+extern void helios_finish_speculative(Relation rel, ItemPointer tid);
+extern void helios_abort_speculative(Relation rel, ItemPointer tid);
+extern TM_Result helios_delete(Relation rel, ItemPointer tid, CommandId cid,
+							   Snapshot snapshot, Snapshot crosscheck,
+							   bool wait, TM_FailureData *tmfd,
+							   bool changingPart);
+extern TM_Result helios_update(Relation rel, ItemPointer otid,
+							   TupleTableSlot *slot, CommandId cid,
+							   Snapshot snapshot, Snapshot crosscheck,
+							   bool wait, TM_FailureData *tmfd,
+							   LockTupleMode *lockmode, bool *update_indexes);
+extern TM_Result helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
+							 TupleTableSlot *slot, CommandId cid,
+							 LockTupleMode mode, LockWaitPolicy wait_policy,
+							 uint8 flags, TM_FailureData *tmfd);
+extern void helios_get_latest_tid(Relation rel, Snapshot snapshot,
+								  ItemPointer tid);
+
+/* ---- helios_hio.c: finding room for a tuple ---- */
+extern Buffer helios_get_buffer_for_tuple(Relation rel, Size len,
+										  Buffer otherBuffer, int options,
+										  BulkInsertState bistate,
+										  Buffer *vmbuffer,
+										  Buffer *vmbuffer_other);
+extern OffsetNumber helios_put_tuple(Relation rel, Buffer buffer,
+									 HeapTuple tuple, bool token);
+
+/* ---- helios_prune.c ---- */
+
+/* Opportunistic pruning on page access; buffer pinned, not locked. */
+extern void helios_page_prune_opt(Relation rel, Buffer buffer);
+
+/*
+ * Prune the page (buffer cleanup-locked); returns number of tuples removed.
+ * Dead chain members are removed, roots become redirects or dead, WAL
+ * logged as XLOG_HELIOS_PRUNE.
+ */
+extern int	helios_page_prune(Relation rel, Buffer buffer,
+							  struct GlobalVisState *vistest,
+							  TransactionId old_snap_xmin,
+							  TimestampTz old_snap_ts,
+							  int *nnewlpdead,
+							  OffsetNumber *off_loc);
+
+/* For each offset, its chain's root offset (InvalidOffsetNumber if none). */
+extern void helios_get_root_tuples(Page page, OffsetNumber *root_offsets);
+
+/* ---- helios_vacuum.c ---- */
+extern void helios_vacuum_rel(Relation rel, struct VacuumParams *params,
+							  BufferAccessStrategy bstrategy);
+extern TransactionId helios_index_delete_tuples(Relation rel,
+												TM_IndexDeleteOp *delstate);
+
+/* ---- helios_toast.c ---- */
+
+/*
+ * Return newtup, or a copy with values compressed / moved to the toast
+ * table, as heap_toast_insert_or_update does for heap tuples.
+ */
+extern HeapTuple helios_toast_tuple(Relation rel, HeapTuple newtup,
+									HeapTuple oldtup, int options);
+extern void helios_toast_delete(Relation rel, HeapTuple oldtup,
+								bool is_speculative);
+
+#endif							/* HELIOS_AM_H */

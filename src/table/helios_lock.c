@@ -1,0 +1,590 @@
+/*-------------------------------------------------------------------------
+ *
+ * helios_lock.c
+ *	  Row locks (SELECT ... FOR UPDATE/NO KEY UPDATE/SHARE/KEY SHARE) on
+ *	  helios tables.
+ *
+ * A row lock is recorded in the xmax of the row's current version, with
+ * multixacts when several transactions hold locks, exactly as heap does
+ * (README.tuplock in PostgreSQL); the heavyweight tuple lock used to queue
+ * waiters is taken on the row's root TID.  When a KEY SHARE locker finds
+ * the version updated by a transaction that did not touch key columns, the
+ * lock is also carried to the newer versions (follow_updates), so that a
+ * later DELETE of the row still sees it: this is what keeps foreign keys
+ * correct.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/multixact.h"
+#include "access/visibilitymap.h"
+#include "access/xact.h"
+#include "access/xloginsert.h"
+#include "miscadmin.h"
+#include "storage/bufmgr.h"
+#include "storage/lmgr.h"
+#include "storage/procarray.h"
+#include "utils/snapmgr.h"
+
+#include "helios.h"
+#include "table/helios_am.h"
+#include "table/helios_chain.h"
+#include "table/helios_xmax.h"
+#include "wal/helios_xlog.h"
+
+static TM_Result lock_updated_versions(Relation rel, ItemPointer rowid,
+									   HeapTuple from, LockTupleMode mode);
+
+/* Set our lock in tp's xmax; buffer exclusively locked, vmbuffer pinned. */
+static void
+apply_row_lock(Relation rel, Buffer buffer, Buffer vmbuffer, HeapTuple tp,
+			   LockTupleMode mode)
+{
+	TransactionId xmax = HeapTupleHeaderGetRawXmax(tp->t_data);
+	TransactionId new_xmax;
+	uint16		new_infomask,
+				new_infomask2;
+	bool		cleared_all_frozen = false;
+	Page		page = BufferGetPage(buffer);
+
+	MultiXactIdSetOldestMember();
+	helios_compute_new_xmax_infomask(xmax, tp->t_data->t_infomask,
+									 tp->t_data->t_infomask2,
+									 GetCurrentTransactionId(), mode, false,
+									 &new_xmax, &new_infomask, &new_infomask2);
+
+	START_CRIT_SECTION();
+	tp->t_data->t_infomask &= ~HEAP_XMAX_BITS;
+	tp->t_data->t_infomask2 &= ~HEAP_KEYS_UPDATED;
+	tp->t_data->t_infomask |= new_infomask;
+	tp->t_data->t_infomask2 |= new_infomask2;
+	if (HEAP_XMAX_IS_LOCKED_ONLY(new_infomask))
+		HeapTupleHeaderClearHotUpdated(tp->t_data);
+	HeapTupleHeaderSetXmax(tp->t_data, new_xmax);
+
+	/* an aborted update leaves only a lock: the chain ends here again */
+	if (HEAP_XMAX_IS_LOCKED_ONLY(new_infomask))
+		tp->t_data->t_ctid = tp->t_self;
+
+	if (HeliosPageIsAllVisible(page) &&
+		visibilitymap_clear(rel, BufferGetBlockNumber(buffer), vmbuffer,
+							VISIBILITYMAP_ALL_FROZEN))
+		cleared_all_frozen = true;
+	MarkBufferDirty(buffer);
+
+	if (RelationNeedsWAL(rel))
+	{
+		xl_helios_lock xlrec;
+
+		xlrec.locking_xid = new_xmax;
+		xlrec.offnum = ItemPointerGetOffsetNumber(&tp->t_self);
+		xlrec.infobits_set = helios_infobits(tp->t_data->t_infomask,
+											 tp->t_data->t_infomask2);
+		xlrec.flags = cleared_all_frozen ? XLH_ALL_VISIBLE_CLEARED : 0;
+		XLogBeginInsert();
+		XLogRegisterBuffer(0, buffer, REGBUF_STANDARD);
+		XLogRegisterData((char *) &xlrec, SizeOfHeliosLock);
+		PageSetLSN(page, XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_LOCK));
+	}
+	END_CRIT_SECTION();
+}
+
+/* Is our transaction already holding a lock at least as strong as mode? */
+static bool
+already_locked(TransactionId xwait, uint16 infomask, uint16 infomask2,
+			   LockTupleMode mode, bool *skip_tuple_lock)
+{
+	if (infomask & HEAP_XMAX_IS_MULTI)
+	{
+		MultiXactMember *members;
+		int			nmembers;
+		bool		found = false;
+
+		nmembers = GetMultiXactIdMembers(xwait, &members, false,
+										 HEAP_XMAX_IS_LOCKED_ONLY(infomask));
+		for (int i = 0; i < nmembers; i++)
+		{
+			if (!TransactionIdIsCurrentTransactionId(members[i].xid))
+				continue;
+			if (TUPLOCK_from_mxstatus(members[i].status) >= mode)
+				found = true;
+			else
+				*skip_tuple_lock = true;
+		}
+		if (nmembers > 0)
+			pfree(members);
+		return found;
+	}
+	if (!TransactionIdIsCurrentTransactionId(xwait))
+		return false;
+	switch (mode)
+	{
+		case LockTupleKeyShare:
+			return true;
+		case LockTupleShare:
+			return HEAP_XMAX_IS_SHR_LOCKED(infomask) ||
+				HEAP_XMAX_IS_EXCL_LOCKED(infomask);
+		case LockTupleNoKeyExclusive:
+			return HEAP_XMAX_IS_EXCL_LOCKED(infomask);
+		case LockTupleExclusive:
+			return HEAP_XMAX_IS_EXCL_LOCKED(infomask) &&
+				(infomask2 & HEAP_KEYS_UPDATED);
+	}
+	return false;
+}
+
+/*
+ * Wait for xwait (an xid or a multixact) per wait_policy.  Returns false
+ * if we must not wait (LockWaitSkip and it is busy).
+ */
+static bool
+wait_for_locker(Relation rel, TransactionId xwait, uint16 infomask,
+				LockTupleMode mode, LockWaitPolicy wait_policy,
+				ItemPointer rowid)
+{
+	if (infomask & HEAP_XMAX_IS_MULTI)
+	{
+		MultiXactStatus status = helios_mxact_status_for_lock(mode, false);
+
+		if (wait_policy == LockWaitBlock)
+		{
+			helios_multixact_wait((MultiXactId) xwait, status, infomask, rel,
+								  rowid, XLTW_Lock, NULL);
+			return true;
+		}
+		if (helios_conditional_multixact_wait((MultiXactId) xwait, status,
+											  infomask, rel, NULL))
+			return true;
+	}
+	else
+	{
+		if (wait_policy == LockWaitBlock)
+		{
+			XactLockTableWait(xwait, rel, rowid, XLTW_Lock);
+			return true;
+		}
+		if (ConditionalXactLockTableWait(xwait))
+			return true;
+	}
+	if (wait_policy == LockWaitError)
+		ereport(ERROR,
+				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+				 errmsg("could not obtain lock on row in relation \"%s\"",
+						RelationGetRelationName(rel))));
+	return false;
+}
+
+/*
+ * Lock chain member tp of row rowid.  buffer is pinned and exclusively
+ * locked on entry and on exit.  Mirrors heap_lock_tuple's decisions.
+ */
+static TM_Result
+lock_member(Relation rel, Buffer buffer, HeapTuple tp, ItemPointer rowid,
+			CommandId cid, LockTupleMode mode, LockWaitPolicy wait_policy,
+			bool follow_updates, TM_FailureData *tmfd)
+{
+	Buffer		vmbuffer = InvalidBuffer;
+	bool		first_time = true;
+	bool		skip_tuple_lock = false;
+	bool		have_tuple_lock = false;
+	TM_Result	result;
+
+	if (HeliosPageIsAllVisible(BufferGetPage(buffer)))
+	{
+		LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+		visibilitymap_pin(rel, BufferGetBlockNumber(buffer), &vmbuffer);
+		LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+	}
+
+l3:
+	result = HeapTupleSatisfiesUpdate(tp, cid, buffer);
+	if (result == TM_Invisible)
+		goto out;
+	if (result == TM_BeingModified || result == TM_Updated ||
+		result == TM_Deleted)
+	{
+		TransactionId xwait = HeapTupleHeaderGetRawXmax(tp->t_data);
+		uint16		infomask = tp->t_data->t_infomask;
+		uint16		infomask2 = tp->t_data->t_infomask2;
+		bool		updated = !HEAP_XMAX_IS_LOCKED_ONLY(infomask);
+		bool		chain_moves = updated &&
+			!ItemPointerEquals(&tp->t_self, &tp->t_data->t_ctid);
+		bool		require_sleep = true;
+
+		if (first_time)
+		{
+			first_time = false;
+			if (already_locked(xwait, infomask, infomask2, mode,
+							   &skip_tuple_lock))
+			{
+				result = TM_Ok;
+				goto out;
+			}
+		}
+
+		LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+		if (mode == LockTupleKeyShare && !(infomask2 & HEAP_KEYS_UPDATED))
+		{
+			/* only a non-key update or weaker locks: no conflict */
+			if (follow_updates && chain_moves)
+			{
+				TM_Result	res = lock_updated_versions(rel, rowid, tp, mode);
+
+				if (res != TM_Ok)
+				{
+					result = res;
+					LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+					goto failed;
+				}
+			}
+			LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+			if (!HeapTupleHeaderIsOnlyLocked(tp->t_data) &&
+				((tp->t_data->t_infomask2 & HEAP_KEYS_UPDATED) || !updated))
+				goto l3;
+			require_sleep = false;
+		}
+		else if (mode == LockTupleShare)
+		{
+			if (HEAP_XMAX_IS_LOCKED_ONLY(infomask) &&
+				!HEAP_XMAX_IS_EXCL_LOCKED(infomask))
+			{
+				LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+				if (!HEAP_XMAX_IS_LOCKED_ONLY(tp->t_data->t_infomask) ||
+					HEAP_XMAX_IS_EXCL_LOCKED(tp->t_data->t_infomask))
+					goto l3;
+				require_sleep = false;
+			}
+			else
+				LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+		}
+		else if (mode == LockTupleNoKeyExclusive &&
+				 (infomask & HEAP_XMAX_IS_MULTI ?
+				  !helios_multixact_conflicts((MultiXactId) xwait, infomask,
+											  mode, NULL) :
+				  HEAP_XMAX_IS_KEYSHR_LOCKED(infomask)))
+		{
+			LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+			if (helios_xmax_infomask_changed(tp->t_data->t_infomask, infomask) ||
+				!TransactionIdEquals(HeapTupleHeaderGetRawXmax(tp->t_data), xwait))
+				goto l3;
+			require_sleep = false;
+		}
+		else
+			LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+
+		/* a lock of our own, weaker than wanted: upgrade it in place */
+		if (require_sleep && !(infomask & HEAP_XMAX_IS_MULTI) &&
+			TransactionIdIsCurrentTransactionId(xwait))
+		{
+			if (helios_xmax_infomask_changed(tp->t_data->t_infomask, infomask) ||
+				!TransactionIdEquals(HeapTupleHeaderGetRawXmax(tp->t_data), xwait))
+				goto l3;
+			Assert(HEAP_XMAX_IS_LOCKED_ONLY(tp->t_data->t_infomask));
+			require_sleep = false;
+		}
+
+		if (require_sleep && (result == TM_Updated || result == TM_Deleted))
+			goto failed;
+		else if (require_sleep)
+		{
+			LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+			if (!skip_tuple_lock &&
+				!helios_acquire_tuplock(rel, rowid, mode, wait_policy,
+										&have_tuple_lock))
+			{
+				result = TM_WouldBlock;
+				LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+				goto failed;
+			}
+			if (!wait_for_locker(rel, xwait, infomask, mode, wait_policy, rowid))
+			{
+				result = TM_WouldBlock;
+				LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+				goto failed;
+			}
+			if (follow_updates && chain_moves)
+			{
+				TM_Result	res = lock_updated_versions(rel, rowid, tp, mode);
+
+				if (res != TM_Ok)
+				{
+					result = res;
+					LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+					goto failed;
+				}
+			}
+			LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+			if (helios_xmax_infomask_changed(tp->t_data->t_infomask, infomask) ||
+				!TransactionIdEquals(HeapTupleHeaderGetRawXmax(tp->t_data), xwait))
+				goto l3;
+			if (!(infomask & HEAP_XMAX_IS_MULTI))
+				helios_update_xmax_hint_bits(tp->t_data, buffer, xwait);
+		}
+
+		if (!require_sleep ||
+			(tp->t_data->t_infomask & HEAP_XMAX_INVALID) ||
+			HEAP_XMAX_IS_LOCKED_ONLY(tp->t_data->t_infomask) ||
+			HeapTupleHeaderIsOnlyLocked(tp->t_data))
+			result = TM_Ok;
+		else if (!ItemPointerEquals(&tp->t_self, &tp->t_data->t_ctid))
+			result = TM_Updated;
+		else
+			result = TM_Deleted;
+	}
+
+failed:
+	if (result != TM_Ok)
+		goto out;
+
+	if (vmbuffer == InvalidBuffer && HeliosPageIsAllVisible(BufferGetPage(buffer)))
+	{
+		LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+		visibilitymap_pin(rel, BufferGetBlockNumber(buffer), &vmbuffer);
+		LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+		goto l3;
+	}
+	apply_row_lock(rel, buffer, vmbuffer, tp, mode);
+	result = TM_Ok;
+
+out:
+	if (result != TM_Ok && result != TM_Invisible && result != TM_WouldBlock)
+	{
+		/* report where the newer version of the row is */
+		if (HeapTupleHeaderIsHotUpdated(tp->t_data))
+			tmfd->ctid = *rowid;
+		else if (ItemPointerEquals(&tp->t_self, &tp->t_data->t_ctid))
+			tmfd->ctid = *rowid;
+		else
+			tmfd->ctid = tp->t_data->t_ctid;
+		tmfd->xmax = HeapTupleHeaderGetUpdateXid(tp->t_data);
+		tmfd->cmax = result == TM_SelfModified ?
+			HeapTupleHeaderGetCmax(tp->t_data) : InvalidCommandId;
+	}
+	if (BufferIsValid(vmbuffer))
+		ReleaseBuffer(vmbuffer);
+	if (have_tuple_lock)
+		UnlockTupleTuplock(rel, rowid, mode);
+	return result;
+}
+
+/*
+ * Find the version that follows 'from' (made by its updater): the next
+ * chain member on the same page, or the first version of the new root.
+ * Returns a pinned, exclusively locked buffer and fills *next, or
+ * InvalidBuffer when there is none.
+ */
+static Buffer
+next_version(Relation rel, HeapTuple from, HeapTuple next, ItemPointer nextrow,
+			 ItemPointer rowid)
+{
+	TransactionId prior = HeapTupleHeaderGetUpdateXid(from->t_data);
+	ItemPointerData ctid = from->t_data->t_ctid;
+	bool		in_chain = HeapTupleHeaderIsHotUpdated(from->t_data);
+	Buffer		buffer;
+	Page		page;
+	OffsetNumber off = ItemPointerGetOffsetNumber(&ctid);
+
+	if (HeapTupleHeaderIndicatesMovedPartitions(from->t_data) ||
+		ItemPointerEquals(&ctid, &from->t_self))
+		return InvalidBuffer;
+	if (ItemPointerGetBlockNumber(&ctid) >= RelationGetNumberOfBlocks(rel))
+		return InvalidBuffer;
+
+	buffer = ReadBuffer(rel, ItemPointerGetBlockNumber(&ctid));
+	LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+	helios_check_page(rel, buffer);
+	page = BufferGetPage(buffer);
+	if (off < FirstOffsetNumber || off > PageGetMaxOffsetNumber(page) ||
+		!ItemIdIsNormal(PageGetItemId(page, off)))
+	{
+		UnlockReleaseBuffer(buffer);
+		return InvalidBuffer;
+	}
+	helios_member_tuple(rel, buffer, off, next);
+	if (!TransactionIdEquals(HeapTupleHeaderGetXmin(next->t_data), prior))
+	{
+		UnlockReleaseBuffer(buffer);
+		return InvalidBuffer;
+	}
+	*nextrow = in_chain ? *rowid : ctid;
+	return buffer;
+}
+
+/*
+ * Carry our lock to every version newer than 'from' (heap's
+ * heap_lock_updated_tuple): wait for in-progress inserters of those
+ * versions, stop at aborted ones.
+ */
+static TM_Result
+lock_updated_versions(Relation rel, ItemPointer rowid, HeapTuple from,
+					  LockTupleMode mode)
+{
+	HeapTupleData cur = *from;
+	HeapTupleData next;
+	ItemPointerData row = *rowid;
+	Buffer		curbuf = InvalidBuffer;
+	TM_Result	result = TM_Ok;
+
+	MultiXactIdSetOldestMember();
+	for (;;)
+	{
+		ItemPointerData nextrow;
+		Buffer		buf;
+		TransactionId xmin;
+		TM_FailureData tmfd;
+
+		if ((cur.t_data->t_infomask & HEAP_XMAX_INVALID) ||
+			HEAP_XMAX_IS_LOCKED_ONLY(cur.t_data->t_infomask))
+			break;
+		buf = next_version(rel, &cur, &next, &nextrow, &row);
+		if (BufferIsValid(curbuf))
+			UnlockReleaseBuffer(curbuf);
+		curbuf = InvalidBuffer;
+		if (!BufferIsValid(buf))
+			break;
+
+		xmin = HeapTupleHeaderGetXmin(next.t_data);
+		if (TransactionIdDidAbort(xmin))
+		{
+			UnlockReleaseBuffer(buf);
+			break;
+		}
+		if (!TransactionIdIsCurrentTransactionId(xmin) &&
+			TransactionIdIsInProgress(xmin))
+		{
+			/* the updater is still running: wait for it, then re-read */
+			LockBuffer(buf, BUFFER_LOCK_UNLOCK);
+			XactLockTableWait(xmin, rel, &nextrow, XLTW_LockUpdated);
+			ReleaseBuffer(buf);
+			continue;
+		}
+
+		result = lock_member(rel, buf, &next, &nextrow,
+							 GetCurrentCommandId(false), mode, LockWaitBlock,
+							 false, &tmfd);
+		if (result == TM_Updated || result == TM_SelfModified)
+			result = TM_Ok;		/* newer versions get locked next round */
+		if (result != TM_Ok)
+		{
+			if (result == TM_Deleted || result == TM_Invisible)
+				result = TM_Ok;
+			UnlockReleaseBuffer(buf);
+			break;
+		}
+		cur = next;
+		row = nextrow;
+		curbuf = buf;
+	}
+	if (BufferIsValid(curbuf))
+		UnlockReleaseBuffer(curbuf);
+	return result;
+}
+
+TM_Result
+helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
+			TupleTableSlot *slot, CommandId cid, LockTupleMode mode,
+			LockWaitPolicy wait_policy, uint8 flags, TM_FailureData *tmfd)
+{
+	bool		follow_updates = (flags & TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS) != 0;
+	OffsetNumber forced = InvalidOffsetNumber;
+	TM_Result	result;
+
+	tmfd->traversed = false;
+
+	for (;;)
+	{
+		Buffer		buffer;
+		Page		page;
+		OffsetNumber members[MaxHeapTuplesPerPage];
+		OffsetNumber member = InvalidOffsetNumber;
+		HeapTupleData tp;
+		int			n;
+
+		if (ItemPointerGetBlockNumber(tid) >= RelationGetNumberOfBlocks(rel))
+			return TM_Deleted;
+		buffer = ReadBuffer(rel, ItemPointerGetBlockNumber(tid));
+		LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+		helios_check_page(rel, buffer);
+		page = BufferGetPage(buffer);
+		n = helios_chain_members(page, BufferGetBlockNumber(buffer),
+								 ItemPointerGetOffsetNumber(tid), members);
+		if (n == 0)
+		{
+			UnlockReleaseBuffer(buffer);
+			tmfd->ctid = *tid;
+			tmfd->xmax = InvalidTransactionId;
+			tmfd->cmax = InvalidCommandId;
+			return TM_Deleted;
+		}
+		if (forced != InvalidOffsetNumber)
+		{
+			for (int i = 0; i < n; i++)
+				if (members[i] == forced)
+					member = forced;
+			forced = InvalidOffsetNumber;
+		}
+		if (member == InvalidOffsetNumber)
+		{
+			/* the version the snapshot sees, else the newest */
+			member = members[n - 1];
+			if (snapshot != InvalidSnapshot && IsMVCCSnapshot(snapshot))
+				for (int i = 0; i < n; i++)
+				{
+					helios_member_tuple(rel, buffer, members[i], &tp);
+					if (HeapTupleSatisfiesVisibility(&tp, snapshot, buffer))
+					{
+						member = members[i];
+						break;
+					}
+				}
+		}
+		helios_member_tuple(rel, buffer, member, &tp);
+
+		result = lock_member(rel, buffer, &tp, tid, cid, mode, wait_policy,
+							 follow_updates, tmfd);
+
+		if (result == TM_Ok)
+		{
+			LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+			helios_slot_store(slot, &tp, buffer, tid, false);
+			ReleaseBuffer(buffer);
+			return TM_Ok;
+		}
+
+		if (result == TM_Invisible)
+		{
+			UnlockReleaseBuffer(buffer);
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("attempted to lock invisible tuple")));
+		}
+
+		if (result == TM_Updated && (flags & TUPLE_LOCK_FLAG_FIND_LAST_VERSION) &&
+			!HeapTupleHeaderIndicatesMovedPartitions(tp.t_data))
+		{
+			TransactionId updater = HeapTupleHeaderGetUpdateXid(tp.t_data);
+
+			if (TransactionIdIsCurrentTransactionId(updater))
+			{
+				/* updated by ourselves in a later command */
+				UnlockReleaseBuffer(buffer);
+				tmfd->xmax = updater;
+				tmfd->cmax = HeapTupleHeaderGetCmax(tp.t_data);
+				return TM_SelfModified;
+			}
+			tmfd->traversed = true;
+			if (HeapTupleHeaderIsHotUpdated(tp.t_data))
+				forced = ItemPointerGetOffsetNumber(&tp.t_data->t_ctid);
+			else
+				*tid = tp.t_data->t_ctid;
+			UnlockReleaseBuffer(buffer);
+			continue;
+		}
+
+		UnlockReleaseBuffer(buffer);
+		return result;
+	}
+}

@@ -1,0 +1,63 @@
+/*-------------------------------------------------------------------------
+ *
+ * helios_page.h
+ *	  Page layout of helios tables.
+ *
+ * A helios page is a standard PostgreSQL page (PageHeaderData, line
+ * pointers growing up, tuples growing down) so that checksums, full-page
+ * images and the buffer manager work unchanged.  The special space holds
+ * helios's own page flags and a prune hint.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef HELIOS_PAGE_H
+#define HELIOS_PAGE_H
+
+#include "storage/bufpage.h"
+#include "utils/rel.h"
+
+#define HELIOS_PAGE_MAGIC	0x4845	/* "HE" */
+
+typedef struct HeliosPageOpaqueData
+{
+	uint16		hp_flags;		/* HP_* below */
+	uint16		hp_magic;		/* HELIOS_PAGE_MAGIC */
+	TransactionId hp_prune_xid; /* oldest xid that may make pruning useful */
+} HeliosPageOpaqueData;
+
+typedef HeliosPageOpaqueData *HeliosPageOpaque;
+
+#define HP_ALL_VISIBLE		0x0001	/* every tuple visible to everyone */
+#define HP_HAS_FORWARDED	0x0002	/* some version chain leaves the page */
+#define HP_PAGE_FULL		0x0004	/* last UPDATE found no room */
+
+#define HeliosPageGetOpaque(page) \
+	((HeliosPageOpaque) PageGetSpecialPointer(page))
+
+#define HeliosPageIsAllVisible(page) \
+	((HeliosPageGetOpaque(page)->hp_flags & HP_ALL_VISIBLE) != 0)
+#define HeliosPageSetAllVisible(page) \
+	(HeliosPageGetOpaque(page)->hp_flags |= HP_ALL_VISIBLE)
+#define HeliosPageClearAllVisible(page) \
+	(HeliosPageGetOpaque(page)->hp_flags &= ~HP_ALL_VISIBLE)
+
+/* Set the prune hint to xid if it is older than the current one. */
+#define HeliosPageSetPrunable(page, xid) \
+	do { \
+		HeliosPageOpaque _op = HeliosPageGetOpaque(page); \
+		Assert(TransactionIdIsNormal(xid)); \
+		if (!TransactionIdIsValid(_op->hp_prune_xid) || \
+			TransactionIdPrecedes(xid, _op->hp_prune_xid)) \
+			_op->hp_prune_xid = (xid); \
+	} while (0)
+
+/* Usable space for tuples on an empty helios page. */
+#define HeliosMaxTupleSize \
+	(BLCKSZ - MAXALIGN(SizeOfPageHeaderData + sizeof(ItemIdData)) - \
+	 MAXALIGN(sizeof(HeliosPageOpaqueData)))
+
+extern void helios_page_init(Page page);
+extern void helios_check_page(Relation rel, Buffer buf);
+extern Size helios_page_free_space(Page page);
+
+#endif							/* HELIOS_PAGE_H */

@@ -1,0 +1,267 @@
+/*-------------------------------------------------------------------------
+ *
+ * helios_slot.c
+ *	  TupleTableSlot implementation for helios tuples.
+ *
+ * The slot holds either a tuple that lives on a pinned page (the slot owns
+ * one pin), a palloc'd tuple it may own, or nothing but tts_values (a
+ * virtual tuple stored by the executor).  Attributes are deformed lazily,
+ * each one a load at its fixed offset.
+ *
+ * Executor code that wants a heap-format tuple (triggers, some utility
+ * code) gets one formed from the values via copy_heap_tuple, carrying the
+ * helios header's MVCC fields along.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/heaptoast.h"
+#include "access/htup_details.h"
+#include "storage/bufmgr.h"
+
+#include "table/helios_tuple.h"
+
+static inline HeliosLayout *
+slot_layout(HeliosTupleTableSlot *hslot)
+{
+	if (hslot->layout == NULL)
+		hslot->layout = helios_layout_build(hslot->base.tts_tupleDescriptor,
+											hslot->base.tts_mcxt);
+	return hslot->layout;
+}
+
+static void
+tts_helios_init(TupleTableSlot *slot)
+{
+	HeliosTupleTableSlot *hslot = (HeliosTupleTableSlot *) slot;
+
+	hslot->tuple = NULL;
+	hslot->buffer = InvalidBuffer;
+	hslot->layout = NULL;
+}
+
+static void
+tts_helios_release(TupleTableSlot *slot)
+{
+}
+
+static void
+tts_helios_clear(TupleTableSlot *slot)
+{
+	HeliosTupleTableSlot *hslot = (HeliosTupleTableSlot *) slot;
+
+	if (TTS_SHOULDFREE(slot))
+	{
+		Assert(hslot->tuple != &hslot->tupdata);
+		heap_freetuple(hslot->tuple);
+		slot->tts_flags &= ~TTS_FLAG_SHOULDFREE;
+	}
+	if (BufferIsValid(hslot->buffer))
+		ReleaseBuffer(hslot->buffer);
+	hslot->buffer = InvalidBuffer;
+	hslot->tuple = NULL;
+	slot->tts_nvalid = 0;
+	slot->tts_flags |= TTS_FLAG_EMPTY;
+	ItemPointerSetInvalid(&slot->tts_tid);
+}
+
+static void
+tts_helios_getsomeattrs(TupleTableSlot *slot, int natts)
+{
+	HeliosTupleTableSlot *hslot = (HeliosTupleTableSlot *) slot;
+	HeliosLayout *layout = slot_layout(hslot);
+	HeapTuple	tup = hslot->tuple;
+	HeapTupleHeader td;
+	int			tnatts;
+	char	   *data;
+	bits8	   *bits;
+	int			i;
+
+	Assert(!TTS_EMPTY(slot) && tup != NULL);
+
+	td = tup->t_data;
+	tnatts = HeapTupleHeaderGetNatts(td);
+	data = (char *) td + td->t_hoff;
+	bits = (td->t_infomask & HEAP_HASNULL) ? td->t_bits : NULL;
+
+	for (i = slot->tts_nvalid; i < natts && i < tnatts; i++)
+	{
+		HeliosAttrSlot *a = &layout->attrs[i];
+		char	   *slotp;
+
+		if (bits && att_isnull(i, bits))
+		{
+			slot->tts_values[i] = (Datum) 0;
+			slot->tts_isnull[i] = true;
+			continue;
+		}
+		slotp = data + a->off;
+		slot->tts_isnull[i] = false;
+		if (a->attlen > 0)
+			slot->tts_values[i] = fetch_att(slotp, a->attbyval, a->attlen);
+		else
+			slot->tts_values[i] = PointerGetDatum(data + *(uint16 *) slotp);
+	}
+	slot->tts_nvalid = i;
+	if (i < natts)
+		slot_getmissingattrs(slot, i, natts);
+	slot->tts_nvalid = natts;
+}
+
+static Datum
+tts_helios_getsysattr(TupleTableSlot *slot, int attnum, bool *isnull)
+{
+	HeliosTupleTableSlot *hslot = (HeliosTupleTableSlot *) slot;
+	HeapTupleData tmp;
+
+	if (hslot->tuple == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot retrieve a system column in this context")));
+	tmp = *hslot->tuple;
+	tmp.t_self = slot->tts_tid;
+	tmp.t_tableOid = slot->tts_tableOid;
+	return heap_getsysattr(&tmp, attnum, slot->tts_tupleDescriptor, isnull);
+}
+
+static void
+tts_helios_materialize(TupleTableSlot *slot)
+{
+	HeliosTupleTableSlot *hslot = (HeliosTupleTableSlot *) slot;
+	MemoryContext oldcxt;
+
+	Assert(!TTS_EMPTY(slot));
+	if (TTS_SHOULDFREE(slot))
+		return;
+
+	oldcxt = MemoryContextSwitchTo(slot->tts_mcxt);
+	if (hslot->tuple == NULL)
+	{
+		/* virtual: form a tuple from the values, which may be pass-by-ref */
+		hslot->tuple = helios_form_tuple(slot_layout(hslot),
+										 slot->tts_tupleDescriptor,
+										 slot->tts_values, slot->tts_isnull);
+	}
+	else
+	{
+		HeapTuple	copy = heap_copytuple(hslot->tuple);
+
+		copy->t_self = slot->tts_tid;
+		hslot->tuple = copy;
+		if (BufferIsValid(hslot->buffer))
+			ReleaseBuffer(hslot->buffer);
+		hslot->buffer = InvalidBuffer;
+	}
+	MemoryContextSwitchTo(oldcxt);
+	slot->tts_flags |= TTS_FLAG_SHOULDFREE;
+	/* values may point into the old storage */
+	slot->tts_nvalid = 0;
+}
+
+static void
+tts_helios_copyslot(TupleTableSlot *dstslot, TupleTableSlot *srcslot)
+{
+	HeliosTupleTableSlot *dst = (HeliosTupleTableSlot *) dstslot;
+	HeapTuple	tuple;
+	MemoryContext oldcxt;
+
+	oldcxt = MemoryContextSwitchTo(dstslot->tts_mcxt);
+	tuple = helios_slot_form_tuple(srcslot, slot_layout(dst));
+	MemoryContextSwitchTo(oldcxt);
+	tuple->t_tableOid = srcslot->tts_tableOid;
+	helios_slot_store(dstslot, tuple, InvalidBuffer, &srcslot->tts_tid, true);
+}
+
+/* Heap-format copy, carrying the MVCC header along. */
+static HeapTuple
+tts_helios_copy_heap_tuple(TupleTableSlot *slot)
+{
+	HeliosTupleTableSlot *hslot = (HeliosTupleTableSlot *) slot;
+	HeapTuple	htup;
+
+	slot_getallattrs(slot);
+	htup = heap_form_tuple(slot->tts_tupleDescriptor, slot->tts_values,
+						   slot->tts_isnull);
+	if (hslot->tuple != NULL)
+	{
+		HeapTupleHeader src = hslot->tuple->t_data;
+
+		htup->t_data->t_choice.t_heap = src->t_choice.t_heap;
+		htup->t_data->t_infomask |= src->t_infomask &
+			(HEAP_XACT_MASK & ~HEAP_HASNULL);
+		htup->t_data->t_infomask2 |= src->t_infomask2 & HEAP2_XACT_MASK;
+		htup->t_data->t_ctid = src->t_ctid;
+	}
+	htup->t_self = slot->tts_tid;
+	htup->t_tableOid = slot->tts_tableOid;
+	return htup;
+}
+
+static MinimalTuple
+tts_helios_copy_minimal_tuple(TupleTableSlot *slot)
+{
+	slot_getallattrs(slot);
+	return heap_form_minimal_tuple(slot->tts_tupleDescriptor,
+								   slot->tts_values, slot->tts_isnull);
+}
+
+const TupleTableSlotOps TTSOpsHeliosTuple = {
+	.base_slot_size = sizeof(HeliosTupleTableSlot),
+	.init = tts_helios_init,
+	.release = tts_helios_release,
+	.clear = tts_helios_clear,
+	.getsomeattrs = tts_helios_getsomeattrs,
+	.getsysattr = tts_helios_getsysattr,
+	.materialize = tts_helios_materialize,
+	.copyslot = tts_helios_copyslot,
+	.get_heap_tuple = NULL,
+	.get_minimal_tuple = NULL,
+	.copy_heap_tuple = tts_helios_copy_heap_tuple,
+	.copy_minimal_tuple = tts_helios_copy_minimal_tuple
+};
+
+void
+helios_slot_store(TupleTableSlot *slot, HeapTuple tuple, Buffer buffer,
+				  ItemPointer tid, bool shouldFree)
+{
+	HeliosTupleTableSlot *hslot = (HeliosTupleTableSlot *) slot;
+	Buffer		oldbuf = hslot->buffer;
+
+	Assert(slot->tts_ops == &TTSOpsHeliosTuple);
+
+	/* keep the pin if the new tuple is on the same page */
+	if (BufferIsValid(buffer) && buffer == oldbuf)
+		hslot->buffer = InvalidBuffer;
+	else
+		oldbuf = InvalidBuffer;
+	tts_helios_clear(slot);
+
+	if (BufferIsValid(buffer))
+	{
+		if (!BufferIsValid(oldbuf))
+			IncrBufferRefCount(buffer);
+		hslot->buffer = buffer;
+		hslot->tupdata = *tuple;
+		hslot->tuple = &hslot->tupdata;
+		Assert(!shouldFree);
+	}
+	else
+	{
+		hslot->tuple = tuple;
+		if (shouldFree)
+			slot->tts_flags |= TTS_FLAG_SHOULDFREE;
+	}
+	slot->tts_flags &= ~TTS_FLAG_EMPTY;
+	slot->tts_nvalid = 0;
+	slot->tts_tid = *tid;
+	slot->tts_tableOid = tuple->t_tableOid;
+}
+
+HeapTuple
+helios_slot_form_tuple(TupleTableSlot *slot, HeliosLayout *layout)
+{
+	slot_getallattrs(slot);
+	return helios_form_tuple(layout, slot->tts_tupleDescriptor,
+							 slot->tts_values, slot->tts_isnull);
+}

@@ -1,0 +1,306 @@
+/*-------------------------------------------------------------------------
+ *
+ * helios_tuple.c
+ *	  Forming and deforming fixed-offset helios tuples.
+ *
+ * See helios_tuple.h for the format.  The layout of a tuple descriptor is
+ * computed once (per relation, cached in rd_amcache; per slot for slots)
+ * and every attribute access is a load at layout->attrs[k].off.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/detoast.h"
+#include "access/htup_details.h"
+#include "access/tupmacs.h"
+#include "utils/expandeddatum.h"
+#include "utils/memutils.h"
+
+#include "table/helios_page.h"
+#include "table/helios_tuple.h"
+
+HeliosLayout *
+helios_layout_build(TupleDesc tupdesc, MemoryContext mcxt)
+{
+	int			natts = tupdesc->natts;
+	HeliosLayout *layout;
+	uint32		off = 0;
+
+	layout = MemoryContextAlloc(mcxt, offsetof(HeliosLayout, attrs) +
+								sizeof(HeliosAttrSlot) * Max(natts, 1));
+	layout->natts = natts;
+	layout->fixed_end = MemoryContextAlloc(mcxt, sizeof(uint16) * (natts + 1));
+	layout->fixed_end[0] = 0;
+
+	for (int i = 0; i < natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+		HeliosAttrSlot *slot = &layout->attrs[i];
+
+		slot->attlen = att->attlen;
+		slot->attbyval = att->attbyval;
+		slot->attalign = att->attalign;
+
+		if (att->attlen > 0)
+		{
+			off = att_align_nominal(off, att->attalign);
+			slot->off = off;
+			off += att->attlen;
+		}
+		else
+		{
+			/* varlena or cstring: a 2-byte offset into the var area */
+			off = TYPEALIGN(sizeof(uint16), off);
+			slot->off = off;
+			off += sizeof(uint16);
+		}
+		if (off > HeliosMaxTupleSize)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("helios rows cannot hold %d columns of these types", natts),
+					 errdetail("The fixed part of a row would exceed %zu bytes.",
+							   (Size) HeliosMaxTupleSize)));
+		layout->fixed_end[i + 1] = off;
+	}
+	return layout;
+}
+
+HeliosLayout *
+helios_relation_layout(Relation rel)
+{
+	if (rel->rd_amcache == NULL)
+		rel->rd_amcache = helios_layout_build(RelationGetDescr(rel),
+											  rel->rd_indexcxt ? rel->rd_indexcxt : CacheMemoryContext);
+	return (HeliosLayout *) rel->rd_amcache;
+}
+
+Size
+helios_header_size(int natts, bool hasnull, bool forwarded)
+{
+	Size		len = SizeofHeapTupleHeader;
+
+	if (hasnull)
+		len += BITMAPLEN(natts);
+	if (forwarded)
+		len += sizeof(ItemPointerData);
+	return MAXALIGN(len);
+}
+
+/*
+ * Space a varlena value takes in the var area at offset off, and the value
+ * in the form it is stored (short header where possible, as heap does).
+ */
+static Size
+helios_var_size(Datum value, int16 attlen, char attalign, Size off,
+				bool *make_short, Size *datalen)
+{
+	Pointer		val = DatumGetPointer(value);
+
+	*make_short = false;
+	if (attlen == -2)
+	{
+		*datalen = strlen(val) + 1;
+		return *datalen;
+	}
+	if (VARATT_IS_EXTERNAL_EXPANDED(val))
+	{
+		*datalen = EOH_get_flat_size(DatumGetEOHP(value));
+		return att_align_nominal(off, attalign) - off + *datalen;
+	}
+	if (VARATT_IS_EXTERNAL(val))
+	{
+		*datalen = VARSIZE_EXTERNAL(val);
+		return *datalen;
+	}
+	if (VARATT_IS_SHORT(val))
+	{
+		*datalen = VARSIZE_SHORT(val);
+		return *datalen;
+	}
+	if (attalign != TYPALIGN_CHAR && VARATT_CAN_MAKE_SHORT(val))
+	{
+		*make_short = true;
+		*datalen = VARATT_CONVERTED_SHORT_SIZE(val);
+		return *datalen;
+	}
+	*datalen = VARSIZE(val);
+	return att_align_nominal(off, attalign) - off + *datalen;
+}
+
+/* Size of the fixed region plus var area for these values. */
+Size
+helios_data_size(HeliosLayout *layout, Datum *values, bool *isnull)
+{
+	Size		len = layout->fixed_end[layout->natts];
+
+	for (int i = 0; i < layout->natts; i++)
+	{
+		HeliosAttrSlot *a = &layout->attrs[i];
+		bool		make_short;
+		Size		datalen;
+
+		if (isnull[i] || a->attlen > 0)
+			continue;
+		len += helios_var_size(values[i], a->attlen, a->attalign, len,
+							   &make_short, &datalen);
+	}
+	return len;
+}
+
+HeapTuple
+helios_form_tuple(HeliosLayout *layout, TupleDesc tupdesc,
+				  Datum *values, bool *isnull)
+{
+	int			natts = tupdesc->natts;
+	bool		hasnull = false;
+	Size		hoff;
+	Size		len;
+	HeapTuple	tuple;
+	HeapTupleHeader td;
+	char	   *data;
+	bits8	   *bits = NULL;
+
+	Assert(layout->natts == natts);
+	if (natts > MaxTupleAttributeNumber)
+		ereport(ERROR,
+				(errcode(ERRCODE_TOO_MANY_COLUMNS),
+				 errmsg("number of columns (%d) exceeds limit (%d)",
+						natts, MaxTupleAttributeNumber)));
+
+	for (int i = 0; i < natts; i++)
+		if (isnull[i])
+		{
+			hasnull = true;
+			break;
+		}
+
+	hoff = helios_header_size(natts, hasnull, false);
+	len = helios_data_size(layout, values, isnull);
+
+	tuple = (HeapTuple) palloc0(HEAPTUPLESIZE + hoff + len);
+	tuple->t_data = td = (HeapTupleHeader) ((char *) tuple + HEAPTUPLESIZE);
+	tuple->t_len = hoff + len;
+	ItemPointerSetInvalid(&tuple->t_self);
+	tuple->t_tableOid = InvalidOid;
+
+	HeapTupleHeaderSetDatumLength(td, hoff + len);
+	HeapTupleHeaderSetTypeId(td, tupdesc->tdtypeid);
+	HeapTupleHeaderSetTypMod(td, tupdesc->tdtypmod);
+	HeapTupleHeaderSetNatts(td, natts);
+	td->t_hoff = hoff;
+	if (hasnull)
+	{
+		td->t_infomask |= HEAP_HASNULL;
+		bits = td->t_bits;
+	}
+
+	data = (char *) td + hoff;
+	len = layout->fixed_end[natts];
+	for (int i = 0; i < natts; i++)
+	{
+		HeliosAttrSlot *a = &layout->attrs[i];
+		char	   *slotp = data + a->off;
+
+		if (bits)
+		{
+			if (isnull[i])
+				continue;		/* bitmap bit stays 0 */
+			bits[i >> 3] |= (1 << (i & 7));
+		}
+
+		if (a->attlen > 0)
+		{
+			if (a->attbyval)
+				store_att_byval(slotp, values[i], a->attlen);
+			else
+				memcpy(slotp, DatumGetPointer(values[i]), a->attlen);
+		}
+		else
+		{
+			Pointer		val = DatumGetPointer(values[i]);
+			bool		make_short;
+			Size		datalen;
+			Size		need;
+			Size		start;
+
+			need = helios_var_size(values[i], a->attlen, a->attalign, len,
+								   &make_short, &datalen);
+			start = len + need - datalen;
+			*(uint16 *) slotp = (uint16) start;
+
+			if (a->attlen == -2)
+				memcpy(data + start, val, datalen);
+			else if (VARATT_IS_EXTERNAL_EXPANDED(val))
+				EOH_flatten_into(DatumGetEOHP(values[i]), data + start, datalen);
+			else if (make_short)
+			{
+				SET_VARSIZE_SHORT(data + start, datalen);
+				memcpy(data + start + 1, VARDATA(val), datalen - 1);
+			}
+			else
+			{
+				if (VARATT_IS_EXTERNAL(val))
+					td->t_infomask |= HEAP_HASEXTERNAL;
+				memcpy(data + start, val, datalen);
+			}
+			td->t_infomask |= HEAP_HASVARWIDTH;
+			len += need;
+		}
+	}
+	return tuple;
+}
+
+static inline Datum
+helios_fetch_slot(HeliosAttrSlot *a, char *data)
+{
+	char	   *slotp = data + a->off;
+
+	if (a->attlen > 0)
+		return fetch_att(slotp, a->attbyval, a->attlen);
+	return PointerGetDatum(data + *(uint16 *) slotp);
+}
+
+void
+helios_deform_tuple(HeliosLayout *layout, TupleDesc tupdesc, HeapTuple tup,
+					Datum *values, bool *isnull, int natts)
+{
+	HeapTupleHeader td = tup->t_data;
+	int			tnatts = HeapTupleHeaderGetNatts(td);
+	char	   *data = (char *) td + td->t_hoff;
+	bits8	   *bits = HeapTupleHasNulls(tup) ? td->t_bits : NULL;
+	int			n = Min(natts, tnatts);
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		if (bits && att_isnull(i, bits))
+		{
+			values[i] = (Datum) 0;
+			isnull[i] = true;
+			continue;
+		}
+		values[i] = helios_fetch_slot(&layout->attrs[i], data);
+		isnull[i] = false;
+	}
+	/* columns added after this tuple was written */
+	for (; i < natts; i++)
+		values[i] = getmissingattr(tupdesc, i + 1, &isnull[i]);
+}
+
+Datum
+helios_getattr(HeliosLayout *layout, TupleDesc tupdesc, HeapTuple tup,
+			   int attno, bool *isnull)
+{
+	HeapTupleHeader td = tup->t_data;
+
+	if (attno >= HeapTupleHeaderGetNatts(td))
+		return getmissingattr(tupdesc, attno + 1, isnull);
+	if (HeapTupleHasNulls(tup) && att_isnull(attno, td->t_bits))
+	{
+		*isnull = true;
+		return (Datum) 0;
+	}
+	*isnull = false;
+	return helios_fetch_slot(&layout->attrs[attno], (char *) td + td->t_hoff);
+}

@@ -1,0 +1,125 @@
+/*-------------------------------------------------------------------------
+ *
+ * helios_tuple.h
+ *	  Fixed-offset row format of helios tables.
+ *
+ * A helios tuple is
+ *
+ *	  HeapTupleHeaderData | null bitmap | [root TID] | pad | fixed region | var area
+ *	  ^ t_data                                             ^ t_data + t_hoff
+ *
+ * The header is laid out exactly as heap's (xmin, xmax, cid, ctid,
+ * infomask2, infomask, hoff), so PostgreSQL's MVCC machinery (snapshots,
+ * clog, hint bits, multixacts, combo cids, SSI) applies to it unchanged.
+ *
+ * Everything after t_hoff is helios's own: every attribute owns a slot in
+ * the fixed region at an offset computed once per tuple descriptor
+ * (HeliosLayout).  Fixed-width attributes (attlen > 0) are stored in their
+ * slot, aligned, and the slot is present even when the value is NULL.
+ * Variable-width attributes (varlena, cstring) have a 2-byte slot holding
+ * the offset, from the start of the data area, of the value in the var
+ * area.  Reading attribute k is therefore one load at a known offset.
+ *
+ * Attributes are laid out in attnum order, so a tuple written before ALTER
+ * TABLE ADD COLUMN (fewer attributes, HeapTupleHeaderGetNatts) has the same
+ * offsets for the attributes it has; the rest read as NULL or as the
+ * column's missing value.
+ *
+ * A version stored on a page other than its row's root page carries
+ * HELIOS_FORWARDED in t_infomask2 and its root TID right after the null
+ * bitmap (inside t_hoff).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef HELIOS_TUPLE_H
+#define HELIOS_TUPLE_H
+
+#include "access/htup_details.h"
+#include "access/tupdesc.h"
+#include "executor/tuptable.h"
+#include "utils/rel.h"
+
+/* t_infomask2 bit 0x0800 is free in heap's format; helios uses it. */
+#define HELIOS_FORWARDED		0x0800
+
+typedef struct HeliosAttrSlot
+{
+	uint16		off;			/* offset of the slot in the fixed region */
+	int16		attlen;			/* as pg_attribute.attlen */
+	bool		attbyval;
+	char		attalign;
+} HeliosAttrSlot;
+
+typedef struct HeliosLayout
+{
+	int			natts;
+	/* fixed_end[k]: end of the fixed region of a tuple with k attributes */
+	uint16	   *fixed_end;
+	HeliosAttrSlot attrs[FLEXIBLE_ARRAY_MEMBER];
+} HeliosLayout;
+
+/* Layout of a tuple descriptor, built in mcxt. */
+extern HeliosLayout *helios_layout_build(TupleDesc tupdesc, MemoryContext mcxt);
+
+/* Layout of a relation, cached in rd_amcache. */
+extern HeliosLayout *helios_relation_layout(Relation rel);
+
+/* Size of the header part (t_hoff) of a tuple. */
+extern Size helios_header_size(int natts, bool hasnull, bool forwarded);
+
+/* Size of the data area (fixed region + var area) for these values. */
+extern Size helios_data_size(HeliosLayout *layout, Datum *values, bool *isnull);
+
+/*
+ * Form a tuple from values/isnull (already detoasted/toasted as the caller
+ * wants).  Returns a palloc'd HeapTuple whose t_data points right after the
+ * HeapTupleData, as heap_form_tuple does.
+ */
+extern HeapTuple helios_form_tuple(HeliosLayout *layout, TupleDesc tupdesc,
+								   Datum *values, bool *isnull);
+
+/* Deform attributes [0, natts) of tup into values/isnull. */
+extern void helios_deform_tuple(HeliosLayout *layout, TupleDesc tupdesc,
+								HeapTuple tup, Datum *values, bool *isnull,
+								int natts);
+
+/* Fetch one attribute (0-based) of tup. */
+extern Datum helios_getattr(HeliosLayout *layout, TupleDesc tupdesc,
+							HeapTuple tup, int attno, bool *isnull);
+
+/* Root TID stored in a forwarded version. */
+static inline ItemPointer
+HeliosTupleRootTid(HeapTupleHeader tup)
+{
+	Size		off = SizeofHeapTupleHeader;
+
+	Assert(tup->t_infomask2 & HELIOS_FORWARDED);
+	if (tup->t_infomask & HEAP_HASNULL)
+		off += BITMAPLEN(HeapTupleHeaderGetNatts(tup));
+	return (ItemPointer) ((char *) tup + off);
+}
+
+/* The slot type of helios tables. */
+extern PGDLLIMPORT const TupleTableSlotOps TTSOpsHeliosTuple;
+
+typedef struct HeliosTupleTableSlot
+{
+	TupleTableSlot base;
+	HeapTuple	tuple;			/* the stored tuple, or NULL */
+	HeapTupleData tupdata;		/* header for on-page tuples */
+	Buffer		buffer;			/* pin held for an on-page tuple */
+	HeliosLayout *layout;		/* layout of base.tts_tupleDescriptor */
+} HeliosTupleTableSlot;
+
+/*
+ * Store tuple in slot.  If buffer is valid the tuple lives on that page and
+ * the slot takes its own pin; tid is the row identity (root TID) to report.
+ */
+extern void helios_slot_store(TupleTableSlot *slot, HeapTuple tuple,
+							  Buffer buffer, ItemPointer tid, bool shouldFree);
+
+/* Form a helios tuple from any slot's contents. */
+extern HeapTuple helios_slot_form_tuple(TupleTableSlot *slot,
+										HeliosLayout *layout);
+
+#endif							/* HELIOS_TUPLE_H */

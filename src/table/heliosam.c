@@ -1,0 +1,583 @@
+/*-------------------------------------------------------------------------
+ *
+ * heliosam.c
+ *	  Version chains, row fetch and inserts of helios tables.
+ *
+ * Rows are named by their root TID (see helios_am.h).  This file walks a
+ * root's version chain to find the version a snapshot sees, fetches rows
+ * by root TID, and inserts new rows (single, speculative, multi-insert).
+ * DELETE, UPDATE and row locks live in helios_dml.c.
+ *
+ * Every page change is WAL-logged with a helios record (src/wal) inside
+ * the critical section that makes it, as heap does.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/heapam.h"
+#include "access/heaptoast.h"
+#include "access/htup_details.h"
+#include "access/visibilitymap.h"
+#include "access/xact.h"
+#include "access/xloginsert.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "storage/bufmgr.h"
+#include "storage/predicate.h"
+#include "storage/procarray.h"
+#include "utils/inval.h"
+#include "utils/snapmgr.h"
+
+#include "helios.h"
+#include "table/helios_am.h"
+#include "table/helios_chain.h"
+#include "wal/helios_xlog.h"
+
+/*
+ * Collect the members of the chain rooted at root, oldest first.  Returns
+ * their number; zero if root is not a live root (unused, dead, or a
+ * heap-only tuple, which is never a row identity).
+ */
+int
+helios_chain_members(Page page, BlockNumber blkno, OffsetNumber root,
+					 OffsetNumber *members)
+{
+	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
+	OffsetNumber offnum = root;
+	TransactionId prev_xmax = InvalidTransactionId;
+	bool		at_start = true;
+	int			n = 0;
+
+	for (;;)
+	{
+		ItemId		lp;
+		HeapTupleHeader htup;
+
+		if (offnum < FirstOffsetNumber || offnum > maxoff)
+			break;
+		lp = PageGetItemId(page, offnum);
+		if (!ItemIdIsNormal(lp))
+		{
+			if (ItemIdIsRedirected(lp) && at_start)
+			{
+				offnum = ItemIdGetRedirect(lp);
+				at_start = false;
+				continue;
+			}
+			break;
+		}
+		htup = (HeapTupleHeader) PageGetItem(page, lp);
+		if (at_start && HeapTupleHeaderIsHeapOnly(htup))
+			break;
+		/* a chain member must have been made by its predecessor's updater */
+		if (TransactionIdIsValid(prev_xmax) &&
+			!TransactionIdEquals(prev_xmax, HeapTupleHeaderGetXmin(htup)))
+			break;
+		Assert(n < MaxHeapTuplesPerPage);
+		members[n++] = offnum;
+		if (!HeapTupleHeaderIsHotUpdated(htup))
+			break;
+		Assert(ItemPointerGetBlockNumber(&htup->t_ctid) == blkno);
+		offnum = ItemPointerGetOffsetNumber(&htup->t_ctid);
+		prev_xmax = HeapTupleHeaderGetUpdateXid(htup);
+		at_start = false;
+	}
+	return n;
+}
+
+void
+helios_member_tuple(Relation rel, Buffer buffer, OffsetNumber offnum,
+					HeapTuple tuple)
+{
+	Page		page = BufferGetPage(buffer);
+	ItemId		lp = PageGetItemId(page, offnum);
+
+	Assert(ItemIdIsNormal(lp));
+	tuple->t_data = (HeapTupleHeader) PageGetItem(page, lp);
+	tuple->t_len = ItemIdGetLength(lp);
+	tuple->t_tableOid = RelationGetRelid(rel);
+	ItemPointerSet(&tuple->t_self, BufferGetBlockNumber(buffer), offnum);
+}
+
+bool
+helios_chain_search(Relation rel, Buffer buffer, Snapshot snapshot,
+					OffsetNumber offnum, HeapTuple tuple, bool *all_dead)
+{
+	Page		page = BufferGetPage(buffer);
+	BlockNumber blkno = BufferGetBlockNumber(buffer);
+	OffsetNumber members[MaxHeapTuplesPerPage];
+	GlobalVisState *vistest = NULL;
+	int			n;
+
+	if (all_dead)
+		*all_dead = true;
+
+	n = helios_chain_members(page, blkno, offnum, members);
+	for (int i = 0; i < n; i++)
+	{
+		bool		valid;
+
+		helios_member_tuple(rel, buffer, members[i], tuple);
+		valid = HeapTupleSatisfiesVisibility(tuple, snapshot, buffer);
+		HeapCheckForSerializableConflictOut(valid, rel, tuple, buffer, snapshot);
+		if (valid)
+		{
+			ItemPointerData rowid;
+
+			ItemPointerSet(&rowid, blkno, offnum);
+			PredicateLockTID(rel, &rowid, snapshot,
+							 HeapTupleHeaderGetXmin(tuple->t_data));
+			if (all_dead)
+				*all_dead = false;
+			return true;
+		}
+		if (all_dead && *all_dead)
+		{
+			if (vistest == NULL)
+				vistest = GlobalVisTestFor(rel);
+			if (!HeapTupleIsSurelyDead(tuple, vistest))
+				*all_dead = false;
+		}
+	}
+	return false;
+}
+
+/* Is tid a plausible row identity of rel?  Raises ERROR if not. */
+void
+helios_check_tid(Relation rel, ItemPointer tid, Page page)
+{
+	OffsetNumber off = ItemPointerGetOffsetNumber(tid);
+
+	if (off < FirstOffsetNumber || off > MaxHeapTuplesPerPage)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid tuple identifier (%u,%u) for relation \"%s\"",
+						ItemPointerGetBlockNumber(tid), off,
+						RelationGetRelationName(rel))));
+}
+
+bool
+helios_fetch_row(Relation rel, ItemPointer tid, Snapshot snapshot,
+				 TupleTableSlot *slot)
+{
+	BlockNumber blkno = ItemPointerGetBlockNumber(tid);
+	OffsetNumber offnum = ItemPointerGetOffsetNumber(tid);
+	Buffer		buffer;
+	HeapTupleData tuple;
+	bool		found;
+
+	if (blkno >= RelationGetNumberOfBlocks(rel))
+		return false;
+	buffer = ReadBuffer(rel, blkno);
+	LockBuffer(buffer, BUFFER_LOCK_SHARE);
+	helios_check_page(rel, buffer);
+
+	found = helios_chain_search(rel, buffer, snapshot, offnum, &tuple, NULL);
+	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+	if (found)
+		helios_slot_store(slot, &tuple, buffer, tid, false);
+	ReleaseBuffer(buffer);
+	return found;
+}
+
+/*
+ * Follow row tid through UPDATEs that gave it a new root, to the newest
+ * root whose version snapshot can see (currtid_byrelname, WHERE CURRENT OF).
+ */
+void
+helios_get_latest_tid(Relation rel, Snapshot snapshot, ItemPointer tid)
+{
+	ItemPointerData ctid = *tid;
+	TransactionId priorXmax = InvalidTransactionId;
+
+	for (;;)
+	{
+		BlockNumber blkno = ItemPointerGetBlockNumber(&ctid);
+		OffsetNumber members[MaxHeapTuplesPerPage];
+		Buffer		buffer;
+		Page		page;
+		HeapTupleData tp;
+		int			n;
+		bool		valid = false;
+
+		if (blkno >= RelationGetNumberOfBlocks(rel))
+			return;
+		buffer = ReadBuffer(rel, blkno);
+		LockBuffer(buffer, BUFFER_LOCK_SHARE);
+		helios_check_page(rel, buffer);
+		page = BufferGetPage(buffer);
+		n = helios_chain_members(page, blkno, ItemPointerGetOffsetNumber(&ctid), members);
+		if (n == 0)
+		{
+			UnlockReleaseBuffer(buffer);
+			return;
+		}
+		helios_member_tuple(rel, buffer, members[0], &tp);
+		if (TransactionIdIsValid(priorXmax) &&
+			!TransactionIdEquals(priorXmax, HeapTupleHeaderGetXmin(tp.t_data)))
+		{
+			UnlockReleaseBuffer(buffer);
+			return;
+		}
+		for (int i = 0; i < n; i++)
+		{
+			helios_member_tuple(rel, buffer, members[i], &tp);
+			if (HeapTupleSatisfiesVisibility(&tp, snapshot, buffer))
+				valid = true;
+		}
+		if (valid)
+			*tid = ctid;
+		/* tp is the chain's last version: did it move to a new root? */
+		if ((tp.t_data->t_infomask & HEAP_XMAX_INVALID) ||
+			HeapTupleHeaderIsOnlyLocked(tp.t_data) ||
+			HeapTupleHeaderIndicatesMovedPartitions(tp.t_data) ||
+			ItemPointerEquals(&tp.t_self, &tp.t_data->t_ctid))
+		{
+			UnlockReleaseBuffer(buffer);
+			return;
+		}
+		ctid = tp.t_data->t_ctid;
+		priorXmax = HeapTupleHeaderGetUpdateXid(tp.t_data);
+		UnlockReleaseBuffer(buffer);
+	}
+}
+
+/* ----------------------------------------------------------------
+ *		inserts
+ * ----------------------------------------------------------------
+ */
+
+/* Form the tuple to insert from slot, with its MVCC header set up. */
+static HeapTuple
+prepare_insert(Relation rel, TupleTableSlot *slot, TransactionId xid,
+			   CommandId cid, int options)
+{
+	HeapTuple	tup = helios_slot_form_tuple(slot, helios_relation_layout(rel));
+
+	tup->t_data->t_infomask &= ~HEAP_XACT_MASK;
+	tup->t_data->t_infomask2 &= ~HEAP2_XACT_MASK;
+	tup->t_data->t_infomask |= HEAP_XMAX_INVALID;
+	HeapTupleHeaderSetXmin(tup->t_data, xid);
+	if (options & HEAP_INSERT_FROZEN)
+		HeapTupleHeaderSetXminFrozen(tup->t_data);
+	HeapTupleHeaderSetCmin(tup->t_data, cid);
+	HeapTupleHeaderSetXmax(tup->t_data, 0);
+	tup->t_tableOid = RelationGetRelid(rel);
+
+	if (rel->rd_rel->relkind == RELKIND_RELATION ||
+		rel->rd_rel->relkind == RELKIND_MATVIEW)
+	{
+		if (HeapTupleHasExternal(tup) || tup->t_len > TOAST_TUPLE_THRESHOLD)
+			return helios_toast_tuple(rel, tup, NULL, options);
+	}
+	return tup;
+}
+
+/* Log tuple's header and body as block data of block 0. */
+void
+helios_log_tuple_data(HeapTuple tup, uint8 block_id)
+{
+	xl_helios_header *xlhdr = palloc(sizeof(xl_helios_header));
+
+	xlhdr->t_infomask2 = tup->t_data->t_infomask2;
+	xlhdr->t_infomask = tup->t_data->t_infomask;
+	xlhdr->t_hoff = tup->t_data->t_hoff;
+	XLogRegisterBufData(block_id, (char *) xlhdr, SizeOfHeliosHeader);
+	XLogRegisterBufData(block_id,
+						(char *) tup->t_data + SizeofHeapTupleHeader,
+						tup->t_len - SizeofHeapTupleHeader);
+}
+
+void
+helios_insert(Relation rel, TupleTableSlot *slot, CommandId cid,
+			  int options, BulkInsertState bistate, uint32 specToken)
+{
+	TransactionId xid = GetCurrentTransactionId();
+	HeapTuple	tup;
+	Buffer		buffer;
+	Buffer		vmbuffer = InvalidBuffer;
+	bool		all_visible_cleared = false;
+	Page		page;
+
+	if (specToken != 0)
+		options |= HEAP_INSERT_SPECULATIVE;
+	tup = prepare_insert(rel, slot, xid, cid, options);
+	if (specToken != 0)
+		HeapTupleHeaderSetSpeculativeToken(tup->t_data, specToken);
+
+	buffer = helios_get_buffer_for_tuple(rel, tup->t_len, InvalidBuffer,
+										 options, bistate, &vmbuffer, NULL);
+
+	/*
+	 * Inserting is a write that predicate readers of the relation must see:
+	 * check for rw-conflicts before the tuple becomes visible to them.
+	 */
+	CheckForSerializableConflictIn(rel, NULL, InvalidBlockNumber);
+
+	page = BufferGetPage(buffer);
+	START_CRIT_SECTION();
+
+	helios_put_tuple(rel, buffer, tup, specToken != 0);
+	if (HeliosPageIsAllVisible(page))
+	{
+		all_visible_cleared = true;
+		HeliosPageClearAllVisible(page);
+		visibilitymap_clear(rel, BufferGetBlockNumber(buffer), vmbuffer,
+							VISIBILITYMAP_VALID_BITS);
+	}
+	MarkBufferDirty(buffer);
+
+	if (RelationNeedsWAL(rel))
+	{
+		xl_helios_insert xlrec;
+		uint8		info = XLOG_HELIOS_INSERT;
+		int			bufflags = REGBUF_STANDARD;
+
+		xlrec.offnum = ItemPointerGetOffsetNumber(&tup->t_self);
+		xlrec.flags = 0;
+		if (all_visible_cleared)
+			xlrec.flags |= XLH_ALL_VISIBLE_CLEARED;
+		if (specToken != 0)
+			xlrec.flags |= XLH_IS_SPECULATIVE;
+
+		/* the only tuple on a fresh page: redo can rebuild the page */
+		if (xlrec.offnum == FirstOffsetNumber &&
+			PageGetMaxOffsetNumber(page) == FirstOffsetNumber)
+		{
+			info |= XLOG_HELIOS_INIT_PAGE;
+			bufflags |= REGBUF_WILL_INIT;
+		}
+
+		XLogBeginInsert();
+		XLogRegisterData((char *) &xlrec, SizeOfHeliosInsert);
+		XLogRegisterBuffer(0, buffer, bufflags);
+		helios_log_tuple_data(tup, 0);
+		XLogSetRecordFlags(XLOG_INCLUDE_ORIGIN);
+		PageSetLSN(page, XLogInsert(HELIOS_RMGR_ID, info));
+	}
+	END_CRIT_SECTION();
+
+	UnlockReleaseBuffer(buffer);
+	if (vmbuffer != InvalidBuffer)
+		ReleaseBuffer(vmbuffer);
+
+	CacheInvalidateHeapTuple(rel, tup, NULL);
+	pgstat_count_heap_insert(rel, 1);
+
+	slot->tts_tableOid = RelationGetRelid(rel);
+	slot->tts_tid = tup->t_self;
+}
+
+void
+helios_multi_insert(Relation rel, TupleTableSlot **slots, int ntuples,
+					CommandId cid, int options, BulkInsertState bistate)
+{
+	TransactionId xid = GetCurrentTransactionId();
+	HeapTuple  *tuples = palloc(ntuples * sizeof(HeapTuple));
+	Size		saveFreeSpace = RelationGetTargetPageFreeSpace(rel, HEAP_DEFAULT_FILLFACTOR);
+	Buffer		vmbuffer = InvalidBuffer;
+	int			ndone = 0;
+
+	for (int i = 0; i < ntuples; i++)
+		tuples[i] = prepare_insert(rel, slots[i], xid, cid, options);
+
+	/* one conflict check covers the whole batch */
+	CheckForSerializableConflictIn(rel, NULL, InvalidBlockNumber);
+
+	while (ndone < ntuples)
+	{
+		Buffer		buffer;
+		Page		page;
+		bool		all_visible_cleared = false;
+		bool		init;
+		int			nthispage;
+		OffsetNumber offsets[MaxHeapTuplesPerPage];
+
+		CHECK_FOR_INTERRUPTS();
+		buffer = helios_get_buffer_for_tuple(rel, tuples[ndone]->t_len,
+											 InvalidBuffer, options, bistate,
+											 &vmbuffer, NULL);
+		page = BufferGetPage(buffer);
+		init = PageGetMaxOffsetNumber(page) == 0;
+
+		START_CRIT_SECTION();
+		helios_put_tuple(rel, buffer, tuples[ndone], false);
+		offsets[0] = ItemPointerGetOffsetNumber(&tuples[ndone]->t_self);
+		for (nthispage = 1; ndone + nthispage < ntuples; nthispage++)
+		{
+			HeapTuple	tup = tuples[ndone + nthispage];
+
+			if (helios_page_free_space(page) < MAXALIGN(tup->t_len) + saveFreeSpace ||
+				nthispage >= MaxHeapTuplesPerPage)
+				break;
+			helios_put_tuple(rel, buffer, tup, false);
+			offsets[nthispage] = ItemPointerGetOffsetNumber(&tup->t_self);
+		}
+
+		if (HeliosPageIsAllVisible(page))
+		{
+			all_visible_cleared = true;
+			HeliosPageClearAllVisible(page);
+			visibilitymap_clear(rel, BufferGetBlockNumber(buffer), vmbuffer,
+								VISIBILITYMAP_VALID_BITS);
+		}
+		MarkBufferDirty(buffer);
+
+		if (RelationNeedsWAL(rel))
+		{
+			xl_helios_multi_insert *xlrec;
+			uint8		info = XLOG_HELIOS_MULTI_INSERT;
+			int			bufflags = REGBUF_STANDARD;
+			StringInfoData body;
+
+			xlrec = palloc(SizeOfHeliosMultiInsert + nthispage * sizeof(OffsetNumber));
+			xlrec->flags = all_visible_cleared ? XLH_ALL_VISIBLE_CLEARED : 0;
+			xlrec->ntuples = nthispage;
+			memcpy(xlrec->offsets, offsets, nthispage * sizeof(OffsetNumber));
+
+			initStringInfo(&body);
+			for (int i = 0; i < nthispage; i++)
+			{
+				HeapTuple	tup = tuples[ndone + i];
+				xl_helios_multi_tuple mt;
+
+				while (body.len % ALIGNOF_SHORT != 0)
+					appendStringInfoChar(&body, '\0');
+				mt.datalen = tup->t_len - SizeofHeapTupleHeader;
+				mt.t_infomask2 = tup->t_data->t_infomask2;
+				mt.t_infomask = tup->t_data->t_infomask;
+				mt.t_hoff = tup->t_data->t_hoff;
+				appendBinaryStringInfo(&body, (char *) &mt, SizeOfHeliosMultiTuple);
+				appendBinaryStringInfo(&body,
+									   (char *) tup->t_data + SizeofHeapTupleHeader,
+									   mt.datalen);
+			}
+			if (init)
+			{
+				info |= XLOG_HELIOS_INIT_PAGE;
+				bufflags |= REGBUF_WILL_INIT;
+			}
+			XLogBeginInsert();
+			XLogRegisterData((char *) xlrec,
+							 SizeOfHeliosMultiInsert + nthispage * sizeof(OffsetNumber));
+			XLogRegisterBuffer(0, buffer, bufflags);
+			XLogRegisterBufData(0, body.data, body.len);
+			XLogSetRecordFlags(XLOG_INCLUDE_ORIGIN);
+			PageSetLSN(page, XLogInsert(HELIOS_RMGR_ID, info));
+		}
+		END_CRIT_SECTION();
+
+		UnlockReleaseBuffer(buffer);
+		ndone += nthispage;
+	}
+	if (vmbuffer != InvalidBuffer)
+		ReleaseBuffer(vmbuffer);
+
+	for (int i = 0; i < ntuples; i++)
+	{
+		CacheInvalidateHeapTuple(rel, tuples[i], NULL);
+		slots[i]->tts_tableOid = RelationGetRelid(rel);
+		slots[i]->tts_tid = tuples[i]->t_self;
+	}
+	pgstat_count_heap_insert(rel, ntuples);
+}
+
+/* The speculative insertion at tid succeeded: replace token by ctid. */
+void
+helios_finish_speculative(Relation rel, ItemPointer tid)
+{
+	Buffer		buffer = ReadBuffer(rel, ItemPointerGetBlockNumber(tid));
+	Page		page;
+	HeapTupleHeader htup;
+	ItemId		lp;
+
+	LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+	helios_check_page(rel, buffer);
+	page = BufferGetPage(buffer);
+	lp = PageGetItemId(page, ItemPointerGetOffsetNumber(tid));
+	if (!ItemIdIsNormal(lp))
+		elog(ERROR, "invalid lp for speculative tuple (%u,%u)",
+			 ItemPointerGetBlockNumber(tid), ItemPointerGetOffsetNumber(tid));
+	htup = (HeapTupleHeader) PageGetItem(page, lp);
+	Assert(HeapTupleHeaderIsSpeculative(htup));
+
+	START_CRIT_SECTION();
+	htup->t_ctid = *tid;
+	MarkBufferDirty(buffer);
+	if (RelationNeedsWAL(rel))
+	{
+		xl_helios_confirm xlrec;
+
+		xlrec.offnum = ItemPointerGetOffsetNumber(tid);
+		XLogBeginInsert();
+		XLogSetRecordFlags(XLOG_INCLUDE_ORIGIN);
+		XLogRegisterData((char *) &xlrec, SizeOfHeliosConfirm);
+		XLogRegisterBuffer(0, buffer, REGBUF_STANDARD);
+		PageSetLSN(page, XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_CONFIRM));
+	}
+	END_CRIT_SECTION();
+	UnlockReleaseBuffer(buffer);
+}
+
+/*
+ * The speculative insertion at tid lost a race: make the tuple dead to
+ * everyone at once (xmin invalid), so concurrent inserters waiting on it do
+ * not have to wait for our transaction to end.
+ */
+void
+helios_abort_speculative(Relation rel, ItemPointer tid)
+{
+	TransactionId xid = GetCurrentTransactionId();
+	Buffer		buffer = ReadBuffer(rel, ItemPointerGetBlockNumber(tid));
+	Page		page;
+	ItemId		lp PG_USED_FOR_ASSERTS_ONLY;
+	HeapTupleData tp;
+	TransactionId prune_xid;
+
+	LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+	helios_check_page(rel, buffer);
+	page = BufferGetPage(buffer);
+	lp = PageGetItemId(page, ItemPointerGetOffsetNumber(tid));
+	Assert(ItemIdIsNormal(lp));
+	helios_member_tuple(rel, buffer, ItemPointerGetOffsetNumber(tid), &tp);
+
+	if (!HeapTupleHeaderIsSpeculative(tp.t_data))
+		elog(ERROR, "attempted to kill a non-speculative tuple");
+	if (TransactionIdIsValid(HeapTupleHeaderGetRawXmax(tp.t_data)))
+		elog(ERROR, "attempted to kill a tuple that was locked or updated");
+	if (!TransactionIdEquals(HeapTupleHeaderGetXmin(tp.t_data), xid))
+		elog(ERROR, "attempted to kill a tuple inserted by another transaction");
+
+	START_CRIT_SECTION();
+
+	/* the page becomes prunable as soon as possible */
+	prune_xid = TransactionIdIsValid(TransactionXmin) ? TransactionXmin :
+		ReadNextTransactionId();
+	HeliosPageSetPrunable(page, prune_xid);
+
+	tp.t_data->t_infomask &= ~(HEAP_XMAX_BITS | HEAP_MOVED);
+	tp.t_data->t_infomask2 &= ~HEAP_KEYS_UPDATED;
+	HeapTupleHeaderClearHotUpdated(tp.t_data);
+	HeapTupleHeaderSetXmin(tp.t_data, InvalidTransactionId);
+	tp.t_data->t_ctid = *tid;
+	MarkBufferDirty(buffer);
+
+	if (RelationNeedsWAL(rel))
+	{
+		xl_helios_confirm xlrec;
+
+		xlrec.offnum = ItemPointerGetOffsetNumber(tid);
+		XLogBeginInsert();
+		XLogRegisterData((char *) &xlrec, SizeOfHeliosConfirm);
+		XLogRegisterBuffer(0, buffer, REGBUF_STANDARD);
+		PageSetLSN(page, XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_SPEC_ABORT));
+	}
+	END_CRIT_SECTION();
+
+	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+	if (HeapTupleHasExternal(&tp))
+		helios_toast_delete(rel, &tp, true);
+	ReleaseBuffer(buffer);
+	pgstat_count_heap_delete(rel);
+}
