@@ -81,7 +81,8 @@ DO $$ BEGIN FOR i IN 1..500 LOOP UPDATE hb SET n = n + 1 WHERE id = 6; END LOOP;
 SELECT n FROM hb WHERE id = 6;
 
 -- a row that fills most of a page, then grows past the page by update
-CREATE TABLE hwide (id int, pad text STORAGE PLAIN) USING helios;
+CREATE TABLE hwide (id int, pad text) USING helios;
+ALTER TABLE hwide ALTER COLUMN pad SET STORAGE PLAIN;
 INSERT INTO hwide SELECT g, repeat('p', 2000) FROM generate_series(1, 8) g;
 UPDATE hwide SET pad = repeat('q', 2100);
 SELECT count(*), min(length(pad)), max(length(pad)) FROM hwide;

@@ -17,7 +17,7 @@ ALTER TABLE ha ADD COLUMN b2 int DEFAULT 42;
 SELECT a, b2 FROM ha ORDER BY a;
 ALTER TABLE ha ALTER COLUMN c TYPE bigint;
 SELECT a, c, pg_typeof(c) FROM ha ORDER BY a;
-SELECT relfilenode = :fn AS not_rewritten FROM pg_class WHERE relname = 'ha';
+SELECT relfilenode <> :fn AS rewritten_by_type_change FROM pg_class WHERE relname = 'ha';
 
 -- heap -> helios -> heap, data kept
 CREATE TABLE hs (id int PRIMARY KEY, v text);

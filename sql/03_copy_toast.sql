@@ -13,8 +13,10 @@ COPY (SELECT * FROM hc WHERE a <= 20000) TO '/dev/null';
 -- COPY through a file round trip uses multi_insert
 CREATE TEMP TABLE hc_src AS SELECT * FROM hc WHERE a > 50000;
 CREATE TABLE hc2 (LIKE hc) USING helios;
-COPY hc_src TO '/tmp/helios_copy_test.dat';
-COPY hc2 FROM '/tmp/helios_copy_test.dat';
+\getenv abs_builddir PG_ABS_BUILDDIR
+\set copyfile :abs_builddir '/results/03_copy_toast.dat'
+COPY hc_src TO :'copyfile';
+COPY hc2 FROM :'copyfile';
 SELECT count(*), sum(a), sum(b)::numeric(20,3) FROM hc2;
 SELECT count(*) FROM (SELECT * FROM hc2 EXCEPT SELECT * FROM hc WHERE a > 50000) x;
 SELECT count(*), sum(a), sum(b)::numeric(20,3), count(c), count(d) FROM hc;

@@ -259,7 +259,11 @@ log_lock(Relation rel, Buffer buffer, HeapTuple tp, TransactionId xid,
 	XLogBeginInsert();
 	XLogRegisterBuffer(0, buffer, REGBUF_STANDARD);
 	XLogRegisterData((char *) &xlrec, SizeOfHeliosLock);
-	PageSetLSN(BufferGetPage(buffer), XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_LOCK));
+	{
+		XLogRecPtr	recptr = XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_LOCK);
+
+		PageSetLSN(BufferGetPage(buffer), recptr);
+	}
 }
 
 /* ----------------------------------------------------------------
@@ -394,7 +398,11 @@ l1:
 		XLogRegisterData((char *) &xlrec, SizeOfHeliosDelete);
 		XLogRegisterBuffer(0, buffer, REGBUF_STANDARD);
 		XLogSetRecordFlags(XLOG_INCLUDE_ORIGIN);
-		PageSetLSN(page, XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_DELETE));
+		{
+			XLogRecPtr	recptr = XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_DELETE);
+
+			PageSetLSN(page, recptr);
+		}
 	}
 	END_CRIT_SECTION();
 

@@ -87,7 +87,11 @@ apply_row_lock(Relation rel, Buffer buffer, Buffer vmbuffer, HeapTuple tp,
 		XLogBeginInsert();
 		XLogRegisterBuffer(0, buffer, REGBUF_STANDARD);
 		XLogRegisterData((char *) &xlrec, SizeOfHeliosLock);
-		PageSetLSN(page, XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_LOCK));
+		{
+			XLogRecPtr	recptr = XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_LOCK);
+
+			PageSetLSN(page, recptr);
+		}
 	}
 	END_CRIT_SECTION();
 }
@@ -413,10 +417,74 @@ next_version(Relation rel, HeapTuple from, HeapTuple next, ItemPointer nextrow,
 	return buffer;
 }
 
+/* The MultiXactStatus that a single-xid xmax of tp stands for. */
+static MultiXactStatus
+xmax_status(uint16 infomask, uint16 infomask2)
+{
+	if (!HEAP_XMAX_IS_LOCKED_ONLY(infomask))
+		return (infomask2 & HEAP_KEYS_UPDATED) ?
+			MultiXactStatusUpdate : MultiXactStatusNoKeyUpdate;
+	if (HEAP_XMAX_IS_KEYSHR_LOCKED(infomask))
+		return MultiXactStatusForKeyShare;
+	if (HEAP_XMAX_IS_SHR_LOCKED(infomask))
+		return MultiXactStatusForShare;
+	if (HEAP_XMAX_IS_EXCL_LOCKED(infomask))
+		return (infomask2 & HEAP_KEYS_UPDATED) ?
+			MultiXactStatusForUpdate : MultiXactStatusForNoKeyUpdate;
+	elog(ERROR, "invalid lock status in tuple");
+	return MultiXactStatusForKeyShare;	/* keep compiler quiet */
+}
+
+/*
+ * Must we wait before adding our lock to version tp?  Returns TM_Ok (no
+ * conflict), TM_SelfModified (we already hold a lock there), another
+ * failure, or sets *waitxid to the transaction to wait for.
+ */
+static TM_Result
+updated_version_conflict(HeapTuple tp, LockTupleMode mode,
+						 TransactionId *waitxid)
+{
+	uint16		infomask = tp->t_data->t_infomask;
+	TransactionId rawxmax = HeapTupleHeaderGetRawXmax(tp->t_data);
+	bool		needwait;
+	TM_Result	result = TM_Ok;
+
+	*waitxid = InvalidTransactionId;
+	if (infomask & HEAP_XMAX_INVALID)
+		return TM_Ok;
+	if (infomask & HEAP_XMAX_IS_MULTI)
+	{
+		MultiXactMember *members;
+		int			n = GetMultiXactIdMembers(rawxmax, &members, false,
+											  HEAP_XMAX_IS_LOCKED_ONLY(infomask));
+
+		for (int i = 0; i < n; i++)
+		{
+			result = helios_test_lockmode_for_conflict(members[i].status,
+													   members[i].xid, mode,
+													   tp, &needwait);
+			if (needwait)
+				*waitxid = members[i].xid;
+			if (result != TM_Ok || needwait)
+				break;
+		}
+		if (n > 0)
+			pfree(members);
+		return result;
+	}
+	result = helios_test_lockmode_for_conflict(xmax_status(infomask, tp->t_data->t_infomask2),
+											   rawxmax, mode, tp, &needwait);
+	if (needwait)
+		*waitxid = rawxmax;
+	return result;
+}
+
 /*
  * Carry our lock to every version newer than 'from' (heap's
- * heap_lock_updated_tuple): wait for in-progress inserters of those
- * versions, stop at aborted ones.
+ * heap_lock_updated_tuple): a key-share locker of a row being updated
+ * without key changes must also lock the new version, or a later DELETE
+ * of that version would not see it.  The inserter of a newer version is
+ * not waited for: the lock joins its xmax as a multixact member.
  */
 static TM_Result
 lock_updated_versions(Relation rel, ItemPointer rowid, HeapTuple from,
@@ -425,7 +493,6 @@ lock_updated_versions(Relation rel, ItemPointer rowid, HeapTuple from,
 	HeapTupleData cur = *from;
 	HeapTupleData next;
 	ItemPointerData row = *rowid;
-	Buffer		curbuf = InvalidBuffer;
 	TM_Result	result = TM_Ok;
 
 	MultiXactIdSetOldestMember();
@@ -433,53 +500,57 @@ lock_updated_versions(Relation rel, ItemPointer rowid, HeapTuple from,
 	{
 		ItemPointerData nextrow;
 		Buffer		buf;
-		TransactionId xmin;
-		TM_FailureData tmfd;
+		Buffer		vmbuffer = InvalidBuffer;
+		TransactionId waitxid;
 
 		if ((cur.t_data->t_infomask & HEAP_XMAX_INVALID) ||
-			HEAP_XMAX_IS_LOCKED_ONLY(cur.t_data->t_infomask))
+			HeapTupleHeaderIsOnlyLocked(cur.t_data))
 			break;
 		buf = next_version(rel, &cur, &next, &nextrow, &row);
-		if (BufferIsValid(curbuf))
-			UnlockReleaseBuffer(curbuf);
-		curbuf = InvalidBuffer;
 		if (!BufferIsValid(buf))
 			break;
-
-		xmin = HeapTupleHeaderGetXmin(next.t_data);
-		if (TransactionIdDidAbort(xmin))
+l4:
+		CHECK_FOR_INTERRUPTS();
+		if (TransactionIdDidAbort(HeapTupleHeaderGetXmin(next.t_data)))
 		{
 			UnlockReleaseBuffer(buf);
 			break;
 		}
-		if (!TransactionIdIsCurrentTransactionId(xmin) &&
-			TransactionIdIsInProgress(xmin))
+		result = updated_version_conflict(&next, mode, &waitxid);
+		if (TransactionIdIsValid(waitxid))
 		{
-			/* the updater is still running: wait for it, then re-read */
 			LockBuffer(buf, BUFFER_LOCK_UNLOCK);
-			XactLockTableWait(xmin, rel, &nextrow, XLTW_LockUpdated);
-			ReleaseBuffer(buf);
-			continue;
+			XactLockTableWait(waitxid, rel, &next.t_self, XLTW_LockUpdated);
+			LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+			goto l4;
 		}
-
-		result = lock_member(rel, buf, &next, &nextrow,
-							 GetCurrentCommandId(false), mode, LockWaitBlock,
-							 false, &tmfd);
-		if (result == TM_Updated || result == TM_SelfModified)
-			result = TM_Ok;		/* newer versions get locked next round */
-		if (result != TM_Ok)
+		if (result != TM_Ok && result != TM_SelfModified)
 		{
-			if (result == TM_Deleted || result == TM_Invisible)
-				result = TM_Ok;
 			UnlockReleaseBuffer(buf);
 			break;
 		}
-		cur = next;
+		if (result == TM_Ok)
+		{
+			if (HeliosPageIsAllVisible(BufferGetPage(buf)))
+			{
+				LockBuffer(buf, BUFFER_LOCK_UNLOCK);
+				visibilitymap_pin(rel, BufferGetBlockNumber(buf), &vmbuffer);
+				LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+				goto l4;
+			}
+			apply_row_lock(rel, buf, vmbuffer, &next, mode);
+		}
+		result = TM_Ok;
+		if (BufferIsValid(vmbuffer))
+			ReleaseBuffer(vmbuffer);
+
+		/* copy what the next round needs before releasing the page */
+		cur.t_self = next.t_self;
+		cur.t_data = palloc(SizeofHeapTupleHeader);
+		memcpy(cur.t_data, next.t_data, SizeofHeapTupleHeader);
 		row = nextrow;
-		curbuf = buf;
+		UnlockReleaseBuffer(buf);
 	}
-	if (BufferIsValid(curbuf))
-		UnlockReleaseBuffer(curbuf);
 	return result;
 }
 
@@ -528,9 +599,17 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 		}
 		if (member == InvalidOffsetNumber)
 		{
-			/* the version the snapshot sees, else the newest */
+			/*
+			 * The version the snapshot sees, else the newest.  A newest
+			 * version made by this very transaction is the one to lock:
+			 * that is what ON CONFLICT found through its dirty snapshot,
+			 * and locking it reports a second change of the row in one
+			 * command (TM_Invisible) as heap does.
+			 */
 			member = members[n - 1];
-			if (snapshot != InvalidSnapshot && IsMVCCSnapshot(snapshot))
+			helios_member_tuple(rel, buffer, member, &tp);
+			if (snapshot != InvalidSnapshot && IsMVCCSnapshot(snapshot) &&
+				!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tp.t_data)))
 				for (int i = 0; i < n; i++)
 				{
 					helios_member_tuple(rel, buffer, members[i], &tp);
@@ -556,10 +635,10 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 
 		if (result == TM_Invisible)
 		{
-			UnlockReleaseBuffer(buffer);
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("attempted to lock invisible tuple")));
+			/* the caller decides (ON CONFLICT reports a cardinality error) */
+			tmfd->ctid = *tid;
+			tmfd->xmax = InvalidTransactionId;
+			tmfd->cmax = InvalidCommandId;
 		}
 
 		if (result == TM_Updated && (flags & TUPLE_LOCK_FLAG_FIND_LAST_VERSION) &&
@@ -584,7 +663,10 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 			continue;
 		}
 
-		UnlockReleaseBuffer(buffer);
+		/* as heap, the slot holds the version the verdict is about */
+		LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+		helios_slot_store(slot, &tp, buffer, tid, false);
+		ReleaseBuffer(buffer);
 		return result;
 	}
 }

@@ -69,9 +69,16 @@ helios_page_free_space(Page page)
 	space = PageGetExactFreeSpace(page);
 	if (PageGetMaxOffsetNumber(page) >= MaxHeapTuplesPerPage)
 	{
-		if (!PageHasFreeLinePointers(page))
-			return 0;
-		return space;
+		/* the hint may be stale: look for an unused line pointer */
+		if (PageHasFreeLinePointers(page))
+		{
+			OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
+
+			for (OffsetNumber off = FirstOffsetNumber; off <= maxoff; off++)
+				if (!ItemIdIsUsed(PageGetItemId(page, off)))
+					return space;
+		}
+		return 0;
 	}
 	return space >= sizeof(ItemIdData) ? space - sizeof(ItemIdData) : 0;
 }

@@ -157,6 +157,40 @@ helios_check_tid(Relation rel, ItemPointer tid, Page page)
 						RelationGetRelationName(rel))));
 }
 
+/*
+ * The version a row-identity fetch with SnapshotAny means: the executor
+ * re-reads the row it is about to UPDATE or DELETE that way (for the values
+ * of unchanged columns, RETURNING, triggers), and that is the row's newest
+ * version not made by a transaction still running elsewhere or aborted: the
+ * one the caller saw, or locked through EvalPlanQual.  (If a newer one
+ * committed meanwhile, the UPDATE reports TM_Updated and the executor
+ * fetches again.)
+ */
+static bool
+newest_committed_version(Relation rel, Buffer buffer, OffsetNumber root,
+						 HeapTuple tuple)
+{
+	OffsetNumber members[MaxHeapTuplesPerPage];
+	int			n = helios_chain_members(BufferGetPage(buffer),
+										 BufferGetBlockNumber(buffer),
+										 root, members);
+
+	for (int i = n - 1; i >= 0; i--)
+	{
+		TransactionId xmin;
+
+		helios_member_tuple(rel, buffer, members[i], tuple);
+		xmin = HeapTupleHeaderGetXmin(tuple->t_data);
+		if (HeapTupleHeaderXminCommitted(tuple->t_data) ||
+			HeapTupleHeaderXminFrozen(tuple->t_data) ||
+			TransactionIdIsCurrentTransactionId(xmin) ||
+			(TransactionIdIsNormal(xmin) && !TransactionIdIsInProgress(xmin) &&
+			 TransactionIdDidCommit(xmin)))
+			return true;
+	}
+	return false;
+}
+
 bool
 helios_fetch_row(Relation rel, ItemPointer tid, Snapshot snapshot,
 				 TupleTableSlot *slot)
@@ -173,7 +207,10 @@ helios_fetch_row(Relation rel, ItemPointer tid, Snapshot snapshot,
 	LockBuffer(buffer, BUFFER_LOCK_SHARE);
 	helios_check_page(rel, buffer);
 
-	found = helios_chain_search(rel, buffer, snapshot, offnum, &tuple, NULL);
+	if (snapshot == SnapshotAny)
+		found = newest_committed_version(rel, buffer, offnum, &tuple);
+	else
+		found = helios_chain_search(rel, buffer, snapshot, offnum, &tuple, NULL);
 	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
 	if (found)
 		helios_slot_store(slot, &tuple, buffer, tid, false);
@@ -354,7 +391,11 @@ helios_insert(Relation rel, TupleTableSlot *slot, CommandId cid,
 		XLogRegisterBuffer(0, buffer, bufflags);
 		helios_log_tuple_data(tup, 0);
 		XLogSetRecordFlags(XLOG_INCLUDE_ORIGIN);
-		PageSetLSN(page, XLogInsert(HELIOS_RMGR_ID, info));
+		{
+			XLogRecPtr	recptr = XLogInsert(HELIOS_RMGR_ID, info);
+
+			PageSetLSN(page, recptr);
+		}
 	}
 	END_CRIT_SECTION();
 
@@ -464,7 +505,11 @@ helios_multi_insert(Relation rel, TupleTableSlot **slots, int ntuples,
 			XLogRegisterBuffer(0, buffer, bufflags);
 			XLogRegisterBufData(0, body.data, body.len);
 			XLogSetRecordFlags(XLOG_INCLUDE_ORIGIN);
-			PageSetLSN(page, XLogInsert(HELIOS_RMGR_ID, info));
+			{
+				XLogRecPtr	recptr = XLogInsert(HELIOS_RMGR_ID, info);
+
+				PageSetLSN(page, recptr);
+			}
 		}
 		END_CRIT_SECTION();
 
@@ -514,7 +559,11 @@ helios_finish_speculative(Relation rel, ItemPointer tid)
 		XLogSetRecordFlags(XLOG_INCLUDE_ORIGIN);
 		XLogRegisterData((char *) &xlrec, SizeOfHeliosConfirm);
 		XLogRegisterBuffer(0, buffer, REGBUF_STANDARD);
-		PageSetLSN(page, XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_CONFIRM));
+		{
+			XLogRecPtr	recptr = XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_CONFIRM);
+
+			PageSetLSN(page, recptr);
+		}
 	}
 	END_CRIT_SECTION();
 	UnlockReleaseBuffer(buffer);
@@ -571,7 +620,11 @@ helios_abort_speculative(Relation rel, ItemPointer tid)
 		XLogBeginInsert();
 		XLogRegisterData((char *) &xlrec, SizeOfHeliosConfirm);
 		XLogRegisterBuffer(0, buffer, REGBUF_STANDARD);
-		PageSetLSN(page, XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_SPEC_ABORT));
+		{
+			XLogRecPtr	recptr = XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_SPEC_ABORT);
+
+			PageSetLSN(page, recptr);
+		}
 	}
 	END_CRIT_SECTION();
 

@@ -20,26 +20,41 @@
 #include "lib/stringinfo.h"
 #include "storage/off.h"
 
-/* record types (high 4 bits of xl_info) */
-#define XLOG_HELIOS_INSERT			0x00
-#define XLOG_HELIOS_MULTI_INSERT	0x10
-#define XLOG_HELIOS_DELETE			0x20
-#define XLOG_HELIOS_UPDATE			0x30	/* new version gets a new root */
-#define XLOG_HELIOS_CHAIN_UPDATE	0x40	/* new version joins the chain */
-#define XLOG_HELIOS_LOCK			0x50
-#define XLOG_HELIOS_PRUNE			0x60
-#define XLOG_HELIOS_FREEZE			0x70
-#define XLOG_HELIOS_VISIBLE			0x80
-#define XLOG_HELIOS_CONFIRM			0x90	/* speculative insertion done */
-#define XLOG_HELIOS_SPEC_ABORT		0xA0	/* speculative insertion killed */
-
-#define XLOG_HELIOS_OPMASK			0xF0
-
 /*
- * Set on the record when the target page is (re)initialized by it: redo
- * starts from an empty page instead of reading the block.
+ * Record types: the high 4 bits of xl_info (the low 4 belong to the WAL
+ * machinery).  INSERT, MULTI_INSERT and UPDATE have a second code, with
+ * XLOG_HELIOS_INIT_PAGE added, for records that (re)initialize the target
+ * page: redo starts from an empty page instead of reading the block.
  */
-#define XLOG_HELIOS_INIT_PAGE		0x08
+#define XLOG_HELIOS_INSERT			0x00
+#define XLOG_HELIOS_MULTI_INSERT	0x20
+#define XLOG_HELIOS_UPDATE			0x40	/* new version gets a new root */
+#define XLOG_HELIOS_CHAIN_UPDATE	0x60	/* new version joins the chain */
+#define XLOG_HELIOS_DELETE			0x70
+#define XLOG_HELIOS_LOCK			0x80
+#define XLOG_HELIOS_PRUNE			0x90
+#define XLOG_HELIOS_FREEZE			0xA0
+#define XLOG_HELIOS_VISIBLE			0xB0
+#define XLOG_HELIOS_CONFIRM			0xC0	/* speculative insertion done */
+#define XLOG_HELIOS_SPEC_ABORT		0xD0	/* speculative insertion killed */
+
+#define XLOG_HELIOS_INIT_PAGE		0x10
+
+/* The record type of xl_info, without XLOG_HELIOS_INIT_PAGE. */
+static inline uint8
+helios_xlog_op(uint8 info)
+{
+	uint8		op = info & XLR_RMGR_INFO_MASK;
+
+	return op < XLOG_HELIOS_CHAIN_UPDATE ? (op & ~XLOG_HELIOS_INIT_PAGE) : op;
+}
+
+static inline bool
+helios_xlog_init_page(uint8 info)
+{
+	return (info & XLR_RMGR_INFO_MASK) < XLOG_HELIOS_CHAIN_UPDATE &&
+		(info & XLOG_HELIOS_INIT_PAGE) != 0;
+}
 
 /* xl_helios_*.flags bits */
 #define XLH_ALL_VISIBLE_CLEARED		0x01	/* (old) page's VM bit cleared */

@@ -1,0 +1,718 @@
+/*-------------------------------------------------------------------------
+ *
+ * helios_prune.c
+ *	  Pruning of helios table pages: removing dead versions, shortening
+ *	  version chains and defragmenting the page.
+ *
+ * Version chains of helios rows live on their root's page and follow heap's
+ * HOT rules (helios_am.h), so pruning is heap's HOT pruning applied to a
+ * helios page: a chain's leading dead versions are removed, the root line
+ * pointer becomes a redirect to the first surviving version, or LP_DEAD
+ * when the whole chain is dead (index entries still point at it, so only
+ * VACUUM may make it LP_UNUSED); dead heap-only versions become LP_UNUSED
+ * at once.  The page differs from a heap page only in where the prune hint
+ * and the "page full" flag live (the helios special space).
+ *
+ * The plan is built outside the critical section and applied inside it by
+ * helios_page_prune_execute(), which is also what redo of XLOG_HELIOS_PRUNE
+ * runs, so the primary and its standbys end with identical pages.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/transam.h"
+#include "access/xlog.h"
+#include "access/xloginsert.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "storage/bufmgr.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+#include "helios.h"
+#include "table/helios_am.h"
+#include "table/helios_vacuum.h"
+#include "table/helios_vm.h"
+#include "wal/helios_xlog.h"
+
+/* Working state of one pruning pass over a page */
+typedef struct PruneState
+{
+	Relation	rel;
+
+	/*
+	 * Visibility horizon.  oldest_xmin is VACUUM's cutoff (invalid for
+	 * on-access pruning); whatever it calls dead must be removed, since
+	 * VACUUM cannot freeze the xmax of a dead tuple.
+	 */
+	TransactionId oldest_xmin;
+	GlobalVisState *vistest;
+
+	/* old_snapshot_threshold horizon, computed on demand */
+	TimestampTz old_snap_ts;
+	TransactionId old_snap_xmin;
+	bool		old_snap_used;
+
+	TransactionId new_prune_xid;	/* new prune hint for the page */
+	TransactionId latestRemovedXid; /* for hot-standby conflicts */
+	int			nredirected;
+	int			ndead;
+	int			nunused;
+	OffsetNumber redirected[MaxHeapTuplesPerPage * 2];
+	OffsetNumber nowdead[MaxHeapTuplesPerPage];
+	OffsetNumber nowunused[MaxHeapTuplesPerPage];
+
+	/* marked[i]: item i already has a place in the plan (1-based) */
+	bool		marked[MaxHeapTuplesPerPage + 1];
+
+	/*
+	 * HTSV result of each item, computed once up front (-1: no tuple).  A
+	 * second evaluation could disagree with the first (an inserter aborts,
+	 * the horizon moves), and a tuple can be reached twice: once on its own
+	 * and once through its chain.
+	 */
+	int8		htsv[MaxHeapTuplesPerPage + 1];
+} PruneState;
+
+static HTSV_Result prune_satisfies_vacuum(PruneState *prstate, HeapTuple tup,
+										  Buffer buffer);
+static int	prune_chain(Buffer buffer, OffsetNumber rootoffnum,
+						PruneState *prstate);
+static void record_prunable(PruneState *prstate, TransactionId xid);
+static void record_redirect(PruneState *prstate, OffsetNumber offnum,
+							OffsetNumber rdoffnum);
+static void record_dead(PruneState *prstate, OffsetNumber offnum);
+static void record_unused(PruneState *prstate, OffsetNumber offnum);
+static int	prune_page(Relation rel, Buffer buffer, TransactionId oldest_xmin,
+					   GlobalVisState *vistest, TransactionId old_snap_xmin,
+					   TimestampTz old_snap_ts, int *nnewlpdead,
+					   OffsetNumber *off_loc);
+
+
+/*
+ * Prune the page if it looks worth it and a cleanup lock is free.
+ *
+ * Called on every page access by scans and fetches, so it must be cheap
+ * when there is nothing to do: the prune hint and the free space are
+ * checked without a lock first.  The caller holds a pin and no lock.
+ */
+void
+helios_page_prune_opt(Relation rel, Buffer buffer)
+{
+	Page		page = BufferGetPage(buffer);
+	PageHeader	phdr = (PageHeader) page;
+	TransactionId prune_xid;
+	GlobalVisState *vistest;
+	TransactionId limited_xmin = InvalidTransactionId;
+	TimestampTz limited_ts = 0;
+	Size		minfree;
+
+	/* a standby cannot write WAL; its primary prunes the page anyway */
+	if (RecoveryInProgress())
+		return;
+
+	/* keep old_snapshot_threshold = 0 behaving as it does for heap */
+	if (old_snapshot_threshold == 0)
+		SnapshotTooOldMagicForTest();
+
+	/*
+	 * Not a (valid) helios page: leave it to the locked check of whoever
+	 * reads it next, rather than trust an unlocked special pointer.
+	 */
+	if (PageIsNew(page) ||
+		phdr->pd_special != BLCKSZ - MAXALIGN(sizeof(HeliosPageOpaqueData)))
+		return;
+
+	/*
+	 * No prune hint means no UPDATE or DELETE left a possibly dead version
+	 * here since the last prune; computing the horizon would be a waste.
+	 */
+	prune_xid = HeliosPageGetOpaque(page)->hp_prune_xid;
+	if (!TransactionIdIsValid(prune_xid))
+		return;
+
+	/*
+	 * Checking the old-snapshot limit before the cleanup lock is fine: at
+	 * worst we are a little less aggressive than we could be.  The limited
+	 * horizon is only consulted when the normal one does not suffice, since
+	 * it is not cheap and relying on it causes snapshot-too-old errors.
+	 */
+	vistest = GlobalVisTestFor(rel);
+	if (!GlobalVisTestIsRemovableXid(vistest, prune_xid))
+	{
+		if (!OldSnapshotThresholdActive())
+			return;
+		if (!TransactionIdLimitedForOldSnapshots(GlobalVisTestNonRemovableHorizon(vistest),
+												 rel, &limited_xmin, &limited_ts))
+			return;
+		if (!TransactionIdPrecedes(prune_xid, limited_xmin))
+			return;
+	}
+
+	/*
+	 * Prune when an UPDATE found no room, or when free space is below the
+	 * fillfactor target (but at least 10%).  The unlocked read of the free
+	 * space may be slightly stale; this is only a heuristic.
+	 */
+	minfree = RelationGetTargetPageFreeSpace(rel, HEAP_DEFAULT_FILLFACTOR);
+	minfree = Max(minfree, BLCKSZ / 10);
+
+	if ((HeliosPageGetOpaque(page)->hp_flags & HP_PAGE_FULL) ||
+		helios_page_free_space(page) < minfree)
+	{
+		if (!ConditionalLockBufferForCleanup(buffer))
+			return;
+		helios_check_page(rel, buffer);
+
+		/* recheck with the lock held; nobody else can prune meanwhile */
+		if ((HeliosPageGetOpaque(page)->hp_flags & HP_PAGE_FULL) ||
+			helios_page_free_space(page) < minfree)
+		{
+			int			ndeleted,
+						nnewlpdead;
+
+			ndeleted = prune_page(rel, buffer, InvalidTransactionId, vistest,
+								  limited_xmin, limited_ts, &nnewlpdead, NULL);
+
+			/*
+			 * Report only the versions whose space is gone for good: items
+			 * that became LP_DEAD still need VACUUM, which counts them.
+			 */
+			if (ndeleted > nnewlpdead)
+				pgstat_update_heap_dead_tuples(rel, ndeleted - nnewlpdead);
+		}
+		LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+
+		/*
+		 * The FSM is deliberately not told about the space: it is best used
+		 * by UPDATEs of rows on this page, which keeps their chains local.
+		 */
+	}
+}
+
+/*
+ * Prune the page in buffer, on which the caller holds a cleanup lock.
+ *
+ * Returns the number of versions removed; *nnewlpdead is set to the number
+ * of items newly made LP_DEAD.  off_loc, if given, tracks the offset being
+ * processed for the caller's error context.  The FSM is not updated.
+ */
+int
+helios_page_prune(Relation rel, Buffer buffer, GlobalVisState *vistest,
+				  TransactionId old_snap_xmin, TimestampTz old_snap_ts,
+				  int *nnewlpdead, OffsetNumber *off_loc)
+{
+	return prune_page(rel, buffer, InvalidTransactionId, vistest,
+					  old_snap_xmin, old_snap_ts, nnewlpdead, off_loc);
+}
+
+/*
+ * VACUUM's variant: everything whose deleter precedes oldest_xmin is
+ * removed even if vistest has moved backwards since VACUUM computed its
+ * cutoffs (GetOldestNonRemovableTransactionId can do that), so that VACUUM
+ * never sees a dead version it would have to freeze.
+ */
+int
+helios_page_prune_vacuum(Relation rel, Buffer buffer,
+						 TransactionId oldest_xmin, GlobalVisState *vistest,
+						 int *nnewlpdead, OffsetNumber *off_loc)
+{
+	Assert(TransactionIdIsNormal(oldest_xmin));
+	return prune_page(rel, buffer, oldest_xmin, vistest,
+					  InvalidTransactionId, 0, nnewlpdead, off_loc);
+}
+
+static int
+prune_page(Relation rel, Buffer buffer, TransactionId oldest_xmin,
+		   GlobalVisState *vistest, TransactionId old_snap_xmin,
+		   TimestampTz old_snap_ts, int *nnewlpdead, OffsetNumber *off_loc)
+{
+	Page		page = BufferGetPage(buffer);
+	BlockNumber blkno = BufferGetBlockNumber(buffer);
+	HeliosPageOpaque opaque = HeliosPageGetOpaque(page);
+	OffsetNumber offnum,
+				maxoff;
+	PruneState	prstate;
+	HeapTupleData tup;
+	int			ndeleted = 0;
+
+	prstate.rel = rel;
+	prstate.oldest_xmin = oldest_xmin;
+	prstate.vistest = vistest;
+	prstate.old_snap_xmin = old_snap_xmin;
+	prstate.old_snap_ts = old_snap_ts;
+	prstate.old_snap_used = false;
+	prstate.new_prune_xid = InvalidTransactionId;
+	prstate.latestRemovedXid = InvalidTransactionId;
+	prstate.nredirected = prstate.ndead = prstate.nunused = 0;
+	memset(prstate.marked, 0, sizeof(prstate.marked));
+
+	maxoff = PageGetMaxOffsetNumber(page);
+	tup.t_tableOid = RelationGetRelid(rel);
+
+	/*
+	 * Decide the fate of every tuple once.  Going backwards reads the tuple
+	 * bodies in ascending address order, which prefetches better.
+	 */
+	for (offnum = maxoff; offnum >= FirstOffsetNumber;
+		 offnum = OffsetNumberPrev(offnum))
+	{
+		ItemId		itemid = PageGetItemId(page, offnum);
+
+		if (!ItemIdIsNormal(itemid))
+		{
+			prstate.htsv[offnum] = -1;
+			continue;
+		}
+		tup.t_data = (HeapTupleHeader) PageGetItem(page, itemid);
+		tup.t_len = ItemIdGetLength(itemid);
+		ItemPointerSet(&tup.t_self, blkno, offnum);
+		if (off_loc)
+			*off_loc = offnum;
+		prstate.htsv[offnum] = prune_satisfies_vacuum(&prstate, &tup, buffer);
+	}
+
+	/* Plan every chain, starting from each item not yet planned */
+	for (offnum = FirstOffsetNumber; offnum <= maxoff;
+		 offnum = OffsetNumberNext(offnum))
+	{
+		ItemId		itemid;
+
+		if (prstate.marked[offnum])
+			continue;
+		if (off_loc)
+			*off_loc = offnum;
+		itemid = PageGetItemId(page, offnum);
+		if (!ItemIdIsUsed(itemid) || ItemIdIsDead(itemid))
+			continue;
+		ndeleted += prune_chain(buffer, offnum, &prstate);
+	}
+	if (off_loc)
+		*off_loc = InvalidOffsetNumber;
+
+	START_CRIT_SECTION();
+
+	if (prstate.nredirected > 0 || prstate.ndead > 0 || prstate.nunused > 0)
+	{
+		helios_page_prune_execute(buffer,
+								  prstate.redirected, prstate.nredirected,
+								  prstate.nowdead, prstate.ndead,
+								  prstate.nowunused, prstate.nunused);
+
+		/*
+		 * The hint now names the oldest xid that may make a surviving
+		 * version prunable, and "page full" is reset: there is no point in
+		 * pruning again until something else happens to the page.
+		 */
+		opaque->hp_prune_xid = prstate.new_prune_xid;
+		opaque->hp_flags &= ~HP_PAGE_FULL;
+
+		MarkBufferDirty(buffer);
+
+		if (RelationNeedsWAL(rel))
+		{
+			xl_helios_prune xlrec;
+			XLogRecPtr	recptr;
+
+			xlrec.latestRemovedXid = prstate.latestRemovedXid;
+			xlrec.nredirected = prstate.nredirected;
+			xlrec.ndead = prstate.ndead;
+
+			XLogBeginInsert();
+			XLogRegisterData((char *) &xlrec, SizeOfHeliosPrune);
+			XLogRegisterBuffer(0, buffer, REGBUF_STANDARD);
+
+			/*
+			 * The arrays are registered as buffer data so that a full-page
+			 * image makes them redundant and they are left out.
+			 */
+			if (prstate.nredirected > 0)
+				XLogRegisterBufData(0, (char *) prstate.redirected,
+									prstate.nredirected * sizeof(OffsetNumber) * 2);
+			if (prstate.ndead > 0)
+				XLogRegisterBufData(0, (char *) prstate.nowdead,
+									prstate.ndead * sizeof(OffsetNumber));
+			if (prstate.nunused > 0)
+				XLogRegisterBufData(0, (char *) prstate.nowunused,
+									prstate.nunused * sizeof(OffsetNumber));
+
+			recptr = XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_PRUNE);
+			PageSetLSN(page, recptr);
+		}
+	}
+	else if (opaque->hp_prune_xid != prstate.new_prune_xid ||
+			 (opaque->hp_flags & HP_PAGE_FULL))
+	{
+		/*
+		 * Nothing to remove, but the hints are stale.  They are hints only
+		 * (redo masks them), so they are not WAL-logged.
+		 */
+		opaque->hp_prune_xid = prstate.new_prune_xid;
+		opaque->hp_flags &= ~HP_PAGE_FULL;
+		MarkBufferDirtyHint(buffer, true);
+	}
+
+	END_CRIT_SECTION();
+
+	*nnewlpdead = prstate.ndead;
+	return ndeleted;
+}
+
+/*
+ * HeapTupleSatisfiesVacuum for pruning: RECENTLY_DEAD becomes DEAD when the
+ * deleter precedes VACUUM's cutoff, the current horizon, or (only as a last
+ * resort, because it makes old snapshots fail) old_snapshot_threshold's
+ * limited horizon.
+ */
+static HTSV_Result
+prune_satisfies_vacuum(PruneState *prstate, HeapTuple tup, Buffer buffer)
+{
+	HTSV_Result res;
+	TransactionId dead_after;
+
+	res = HeapTupleSatisfiesVacuumHorizon(tup, buffer, &dead_after);
+	if (res != HEAPTUPLE_RECENTLY_DEAD)
+		return res;
+
+	/* once we rely on the limited horizon, keep doing so */
+	if (prstate->old_snap_used)
+	{
+		Assert(TransactionIdIsValid(prstate->old_snap_xmin));
+		if (TransactionIdPrecedes(dead_after, prstate->old_snap_xmin))
+			res = HEAPTUPLE_DEAD;
+		return res;
+	}
+
+	if (TransactionIdIsValid(prstate->oldest_xmin) &&
+		NormalTransactionIdPrecedes(dead_after, prstate->oldest_xmin))
+		return HEAPTUPLE_DEAD;
+
+	if (GlobalVisTestIsRemovableXid(prstate->vistest, dead_after))
+		return HEAPTUPLE_DEAD;
+
+	if (OldSnapshotThresholdActive())
+	{
+		if (!TransactionIdIsValid(prstate->old_snap_xmin))
+		{
+			TransactionId horizon =
+			GlobalVisTestNonRemovableHorizon(prstate->vistest);
+
+			TransactionIdLimitedForOldSnapshots(horizon, prstate->rel,
+												&prstate->old_snap_xmin,
+												&prstate->old_snap_ts);
+		}
+		if (TransactionIdIsValid(prstate->old_snap_xmin) &&
+			TransactionIdPrecedes(dead_after, prstate->old_snap_xmin))
+		{
+			/* snapshots older than the limit must now fail when used */
+			SetOldSnapshotThresholdTimestamp(prstate->old_snap_ts,
+											 prstate->old_snap_xmin);
+			prstate->old_snap_used = true;
+			res = HEAPTUPLE_DEAD;
+		}
+	}
+	return res;
+}
+
+/*
+ * Plan the pruning of the chain starting at rootoffnum (or of the single
+ * item there).  The chain's leading DEAD versions go, together with any
+ * RECENTLY_DEAD ones before the last DEAD one: those are really dead, the
+ * horizon test is just too coarse to see it, and leaving a DEAD version
+ * with storage behind would confuse VACUUM.  The root is redirected to the
+ * first survivor, or marked LP_DEAD when nothing survives.
+ *
+ * Returns the number of versions that will be removed.
+ */
+static int
+prune_chain(Buffer buffer, OffsetNumber rootoffnum, PruneState *prstate)
+{
+	Page		page = BufferGetPage(buffer);
+	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
+	TransactionId priorXmax = InvalidTransactionId;
+	OffsetNumber latestdead = InvalidOffsetNumber;
+	OffsetNumber offnum;
+	OffsetNumber chainitems[MaxHeapTuplesPerPage];
+	ItemId		rootlp;
+	HeapTupleHeader htup;
+	int			nchain = 0;
+	int			ndeleted = 0;
+	int			i;
+
+	rootlp = PageGetItemId(page, rootoffnum);
+
+	if (ItemIdIsNormal(rootlp))
+	{
+		Assert(prstate->htsv[rootoffnum] != -1);
+		htup = (HeapTupleHeader) PageGetItem(page, rootlp);
+
+		if (HeapTupleHeaderIsHeapOnly(htup))
+		{
+			/*
+			 * A heap-only version is not a chain start.  If it is DEAD and
+			 * links to nothing, it can go now: that is how versions made by
+			 * an aborted in-chain UPDATE are reclaimed, since their
+			 * predecessor may have been updated again and no longer points
+			 * at them.  (An aborted version is never HOT-updated.)
+			 * Otherwise it goes, if at all, with its chain.
+			 */
+			if (prstate->htsv[rootoffnum] == HEAPTUPLE_DEAD &&
+				!HeapTupleHeaderIsHotUpdated(htup))
+			{
+				record_unused(prstate, rootoffnum);
+				HeapTupleHeaderAdvanceLatestRemovedXid(htup,
+													   &prstate->latestRemovedXid);
+				ndeleted++;
+			}
+			return ndeleted;
+		}
+	}
+
+	offnum = rootoffnum;
+	for (;;)
+	{
+		ItemId		lp;
+		bool		tupdead = false,
+					recent_dead = false;
+
+		if (offnum < FirstOffsetNumber || offnum > maxoff)
+			break;
+		/* planned already: it belongs to another chain */
+		if (prstate->marked[offnum])
+			break;
+
+		lp = PageGetItemId(page, offnum);
+		if (!ItemIdIsUsed(lp))
+			break;
+
+		/* a redirect is followed only at the start of the chain */
+		if (ItemIdIsRedirected(lp))
+		{
+			if (nchain > 0)
+				break;
+			chainitems[nchain++] = offnum;
+			offnum = ItemIdGetRedirect(rootlp);
+			continue;
+		}
+		if (ItemIdIsDead(lp))
+			break;
+
+		Assert(ItemIdIsNormal(lp));
+		Assert(prstate->htsv[offnum] != -1);
+		htup = (HeapTupleHeader) PageGetItem(page, lp);
+
+		/* the successor must have been created by our xmax */
+		if (TransactionIdIsValid(priorXmax) &&
+			!TransactionIdEquals(HeapTupleHeaderGetXmin(htup), priorXmax))
+			break;
+
+		chainitems[nchain++] = offnum;
+
+		switch ((HTSV_Result) prstate->htsv[offnum])
+		{
+			case HEAPTUPLE_DEAD:
+				tupdead = true;
+				break;
+			case HEAPTUPLE_RECENTLY_DEAD:
+				recent_dead = true;
+				/* it may become DEAD soon: remember when to look again */
+				record_prunable(prstate, HeapTupleHeaderGetUpdateXid(htup));
+				break;
+			case HEAPTUPLE_DELETE_IN_PROGRESS:
+				record_prunable(prstate, HeapTupleHeaderGetUpdateXid(htup));
+				break;
+			case HEAPTUPLE_LIVE:
+			case HEAPTUPLE_INSERT_IN_PROGRESS:
+
+				/*
+				 * An in-progress insert might abort, but like heap we do not
+				 * optimize for aborts.
+				 */
+				break;
+			default:
+				elog(ERROR, "unexpected HeapTupleSatisfiesVacuum result");
+				break;
+		}
+
+		/*
+		 * Walk past RECENTLY_DEAD versions in case a DEAD one follows, but
+		 * not past anything that is alive.
+		 */
+		if (tupdead)
+		{
+			latestdead = offnum;
+			HeapTupleHeaderAdvanceLatestRemovedXid(htup,
+												   &prstate->latestRemovedXid);
+		}
+		else if (!recent_dead)
+			break;
+
+		if (!HeapTupleHeaderIsHotUpdated(htup))
+			break;
+
+		/* chains never leave the page nor cross partitions */
+		Assert(!HeapTupleHeaderIndicatesMovedPartitions(htup));
+		Assert(ItemPointerGetBlockNumber(&htup->t_ctid) ==
+			   BufferGetBlockNumber(buffer));
+		offnum = ItemPointerGetOffsetNumber(&htup->t_ctid);
+		priorXmax = HeapTupleHeaderGetUpdateXid(htup);
+	}
+
+	if (OffsetNumberIsValid(latestdead))
+	{
+		/* every member between the root and the last DEAD one goes */
+		for (i = 1; i < nchain && chainitems[i - 1] != latestdead; i++)
+		{
+			record_unused(prstate, chainitems[i]);
+			ndeleted++;
+		}
+
+		/* the root counts as removed only if it held a version */
+		if (ItemIdIsNormal(rootlp))
+			ndeleted++;
+
+		if (i >= nchain)
+			record_dead(prstate, rootoffnum);
+		else
+			record_redirect(prstate, rootoffnum, chainitems[i]);
+	}
+	else if (nchain < 2 && ItemIdIsRedirected(rootlp))
+	{
+		/*
+		 * A redirect whose target was already planned away: the page loop
+		 * reached the dead target before the redirect.  The whole chain is
+		 * dead.
+		 */
+		record_dead(prstate, rootoffnum);
+	}
+
+	return ndeleted;
+}
+
+/* Remember the oldest xid that may make a surviving version prunable */
+static void
+record_prunable(PruneState *prstate, TransactionId xid)
+{
+	Assert(TransactionIdIsNormal(xid));
+	if (!TransactionIdIsValid(prstate->new_prune_xid) ||
+		TransactionIdPrecedes(xid, prstate->new_prune_xid))
+		prstate->new_prune_xid = xid;
+}
+
+static void
+record_redirect(PruneState *prstate, OffsetNumber offnum,
+				OffsetNumber rdoffnum)
+{
+	Assert(prstate->nredirected < MaxHeapTuplesPerPage);
+	prstate->redirected[prstate->nredirected * 2] = offnum;
+	prstate->redirected[prstate->nredirected * 2 + 1] = rdoffnum;
+	prstate->nredirected++;
+	Assert(!prstate->marked[offnum]);
+	prstate->marked[offnum] = true;
+	Assert(!prstate->marked[rdoffnum]);
+	prstate->marked[rdoffnum] = true;
+}
+
+static void
+record_dead(PruneState *prstate, OffsetNumber offnum)
+{
+	Assert(prstate->ndead < MaxHeapTuplesPerPage);
+	prstate->nowdead[prstate->ndead++] = offnum;
+	Assert(!prstate->marked[offnum]);
+	prstate->marked[offnum] = true;
+}
+
+static void
+record_unused(PruneState *prstate, OffsetNumber offnum)
+{
+	Assert(prstate->nunused < MaxHeapTuplesPerPage);
+	prstate->nowunused[prstate->nunused++] = offnum;
+	Assert(!prstate->marked[offnum]);
+	prstate->marked[offnum] = true;
+}
+
+/*
+ * For every item on the page, find the root of its chain: afterwards
+ * root_offsets[k - 1] = j when item k belongs to the chain rooted at j
+ * (j = k for a root itself), InvalidOffsetNumber for items that belong to
+ * no chain.  root_offsets must have MaxHeapTuplesPerPage entries.
+ *
+ * The caller holds at least a share lock, so nobody prunes meanwhile; the
+ * answer stays valid only while the caller keeps its pin, since afterwards
+ * an item may be pruned and its slot reused by an unrelated version.
+ */
+void
+helios_get_root_tuples(Page page, OffsetNumber *root_offsets)
+{
+	OffsetNumber offnum,
+				maxoff;
+
+	MemSet(root_offsets, InvalidOffsetNumber,
+		   MaxHeapTuplesPerPage * sizeof(OffsetNumber));
+
+	maxoff = PageGetMaxOffsetNumber(page);
+	for (offnum = FirstOffsetNumber; offnum <= maxoff;
+		 offnum = OffsetNumberNext(offnum))
+	{
+		ItemId		lp = PageGetItemId(page, offnum);
+		HeapTupleHeader htup;
+		OffsetNumber nextoffnum;
+		TransactionId priorXmax;
+
+		if (!ItemIdIsUsed(lp) || ItemIdIsDead(lp))
+			continue;
+
+		if (ItemIdIsNormal(lp))
+		{
+			htup = (HeapTupleHeader) PageGetItem(page, lp);
+
+			/* members are handled when their root is reached */
+			if (HeapTupleHeaderIsHeapOnly(htup))
+				continue;
+
+			root_offsets[offnum - 1] = offnum;
+			if (!HeapTupleHeaderIsHotUpdated(htup))
+				continue;
+			nextoffnum = ItemPointerGetOffsetNumber(&htup->t_ctid);
+			priorXmax = HeapTupleHeaderGetUpdateXid(htup);
+		}
+		else
+		{
+			/* a redirect is a root without a version of its own */
+			Assert(ItemIdIsRedirected(lp));
+			nextoffnum = ItemIdGetRedirect(lp);
+			priorXmax = InvalidTransactionId;
+		}
+
+		/*
+		 * Follow the chain.  Each item is visited at most twice overall
+		 * (here and in the outer loop), so this stays O(items).
+		 */
+		for (;;)
+		{
+			/* the array may have been truncated past a chain's old end */
+			if (nextoffnum < FirstOffsetNumber || nextoffnum > maxoff)
+				break;
+
+			lp = PageGetItemId(page, nextoffnum);
+			if (!ItemIdIsNormal(lp))
+				break;
+
+			htup = (HeapTupleHeader) PageGetItem(page, lp);
+			if (TransactionIdIsValid(priorXmax) &&
+				!TransactionIdEquals(priorXmax, HeapTupleHeaderGetXmin(htup)))
+				break;
+
+			root_offsets[nextoffnum - 1] = offnum;
+
+			if (!HeapTupleHeaderIsHotUpdated(htup))
+				break;
+			Assert(!HeapTupleHeaderIndicatesMovedPartitions(htup));
+			nextoffnum = ItemPointerGetOffsetNumber(&htup->t_ctid);
+			priorXmax = HeapTupleHeaderGetUpdateXid(htup);
+		}
+	}
+}

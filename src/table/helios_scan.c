@@ -1,0 +1,2071 @@
+/*-------------------------------------------------------------------------
+ *
+ * helios_scan.c
+ *	  Read paths of the helios table access method: sequential, parallel,
+ *	  TID range, bitmap, TABLESAMPLE and ANALYZE scans, index fetches, and
+ *	  the table side of CREATE INDEX [CONCURRENTLY].
+ *
+ * A row is named by its root TID (helios_am.h, src/table/README).  Every
+ * scan therefore walks ROOT line pointers (a normal line pointer whose tuple
+ * is not heap-only, or a redirect), asks helios_chain_search() which member
+ * of the root's version chain the snapshot sees, and hands that version out
+ * under the root's TID.  A heap-only version is never returned on its own:
+ * it would be a second copy of a row that is already reported through its
+ * root.  The exceptions are the callers that must see every stored version
+ * (ANALYZE's live/dead counts, index builds with SnapshotAny); they visit
+ * every item and still report the ROOT TID of each version.
+ *
+ * The block iteration is heap's (heapam.c: initscan, heapgettup_pagemode):
+ * synchronized scans, bulk-read strategy, parallel block allocation, scan
+ * limits and backward scans work the same way.  With an MVCC snapshot a
+ * page is read once under a share lock ("page-at-a-time"): the visible
+ * (root, version) pairs are collected, the lock is dropped and the rows are
+ * returned from the pinned page, since a pin keeps pruning (which needs a
+ * cleanup lock) away.  Any other snapshot (SnapshotDirty, SnapshotSelf,
+ * SnapshotAny) is evaluated one row at a time under the lock, as heap does,
+ * because such snapshots report side results (SnapshotDirty's xmin/xmax)
+ * that must belong to the row being returned.
+ *
+ * For non-MVCC snapshots helios_chain_search() returns the first chain
+ * member that satisfies the snapshot, so one version per root: with
+ * SnapshotAny that is the oldest stored version.  Callers that need every
+ * version walk the pages themselves (index builds, CLUSTER).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/relscan.h"
+#include "access/syncscan.h"
+#include "access/tableam.h"
+#include "access/tsmapi.h"
+#include "access/xact.h"
+#include "catalog/catalog.h"
+#include "catalog/index.h"
+#include "commands/progress.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "storage/bufmgr.h"
+#include "storage/lmgr.h"
+#include "storage/predicate.h"
+#include "storage/procarray.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/tuplesort.h"
+
+#include "table/helios_am.h"
+#include "table/helios_chain.h"
+#include "table/helios_scan.h"
+
+static void helios_initscan(HeliosScanDesc scan, ScanKey key,
+							bool keep_startblock);
+static void helios_readpage(HeliosScanDesc scan, BlockNumber blkno);
+static void helios_getpage(HeliosScanDesc scan, BlockNumber blkno);
+static BlockNumber helios_scan_first_block(HeliosScanDesc scan,
+										   ScanDirection dir);
+static BlockNumber helios_scan_following_block(HeliosScanDesc scan,
+											   ScanDirection dir);
+static void helios_scan_finish(HeliosScanDesc scan);
+static bool helios_gettup_pagemode(HeliosScanDesc scan, ScanDirection dir,
+								   TupleTableSlot *slot);
+static bool helios_gettup(HeliosScanDesc scan, ScanDirection dir,
+						  TupleTableSlot *slot);
+static int	helios_collect_rows(Relation rel, Buffer buffer, Snapshot snapshot,
+								OffsetNumber *rootoffs, OffsetNumber *veroffs);
+static void helios_conflict_out_newer(Relation rel, Buffer buffer,
+									  Snapshot snapshot, OffsetNumber root,
+									  OffsetNumber veroff);
+static bool helios_key_test(HeliosScanDesc scan, HeapTuple tuple,
+							ItemPointer rowid);
+
+
+/* ----------------------------------------------------------------
+ *		small helpers
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * Is item off of the (locked or pinned) page a row identity?  Redirects
+ * are: pruning leaves one where a chain's first versions died.
+ */
+static inline bool
+helios_item_is_root(Page page, OffsetNumber off)
+{
+	ItemId		lp = PageGetItemId(page, off);
+
+	if (ItemIdIsRedirected(lp))
+		return true;
+	if (!ItemIdIsNormal(lp))
+		return false;
+	return !HeapTupleHeaderIsHeapOnly((HeapTupleHeader) PageGetItem(page, lp));
+}
+
+/* Point tuple at the version stored in item off of the page in buffer. */
+static inline void
+helios_item_tuple(Relation rel, Buffer buffer, OffsetNumber off,
+				  HeapTuple tuple)
+{
+	Page		page = BufferGetPage(buffer);
+	ItemId		lp = PageGetItemId(page, off);
+
+	Assert(ItemIdIsNormal(lp));
+	tuple->t_data = (HeapTupleHeader) PageGetItem(page, lp);
+	tuple->t_len = ItemIdGetLength(lp);
+	tuple->t_tableOid = RelationGetRelid(rel);
+	ItemPointerSet(&tuple->t_self, BufferGetBlockNumber(buffer), off);
+}
+
+/*
+ * Collect the rows of the page in buffer (share-locked by the caller) that
+ * snapshot sees: for each root, its offset and the offset of the visible
+ * version, in increasing root order.  Returns the number of rows.
+ */
+static int
+helios_collect_rows(Relation rel, Buffer buffer, Snapshot snapshot,
+					OffsetNumber *rootoffs, OffsetNumber *veroffs)
+{
+	Page		page = BufferGetPage(buffer);
+	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
+	OffsetNumber off;
+	int			ntup = 0;
+
+	for (off = FirstOffsetNumber; off <= maxoff; off = OffsetNumberNext(off))
+	{
+		HeapTupleData tuple;
+
+		if (!helios_item_is_root(page, off))
+			continue;
+		if (!helios_chain_search(rel, buffer, snapshot, off, &tuple, NULL))
+			continue;
+		helios_conflict_out_newer(rel, buffer, snapshot, off,
+								  ItemPointerGetOffsetNumber(&tuple.t_self));
+		rootoffs[ntup] = off;
+		veroffs[ntup] = ItemPointerGetOffsetNumber(&tuple.t_self);
+		ntup++;
+	}
+	Assert(ntup <= MaxHeapTuplesPerPage);
+	return ntup;
+}
+
+/*
+ * helios_chain_search() stops at the version the snapshot sees.  Heap's
+ * sequential scan checks every tuple of a page for rw-conflicts, versions
+ * newer than the visible one included, so that a serializable reader
+ * notices every concurrent writer of a row it read even when that writer
+ * ran before the reader's relation lock existed.  Do the same for the rest
+ * of the chain.  The caller holds the buffer lock.
+ */
+static void
+helios_conflict_out_newer(Relation rel, Buffer buffer, Snapshot snapshot,
+						  OffsetNumber root, OffsetNumber veroff)
+{
+	OffsetNumber members[MaxHeapTuplesPerPage];
+	int			n;
+	int			i;
+
+	/* cheap exit; HeapCheckForSerializableConflictOut does the real test */
+	if (!IsolationIsSerializable() || !IsMVCCSnapshot(snapshot))
+		return;
+
+	n = helios_chain_members(BufferGetPage(buffer),
+							 BufferGetBlockNumber(buffer), root, members);
+	for (i = 0; i < n && members[i] != veroff; i++)
+		;
+	for (i++; i < n; i++)
+	{
+		HeapTupleData tuple;
+
+		helios_item_tuple(rel, buffer, members[i], &tuple);
+		HeapCheckForSerializableConflictOut(false, rel, &tuple, buffer,
+											snapshot);
+	}
+}
+
+/*
+ * Does tuple (reported as rowid) satisfy the scan keys?  This is heap's
+ * HeapKeyTest with helios's attribute access; heap_getattr must never see
+ * a helios tuple.  System attributes only read the header, which helios
+ * shares with heap.
+ */
+static bool
+helios_key_test(HeliosScanDesc scan, HeapTuple tuple, ItemPointer rowid)
+{
+	Relation	rel = scan->rs_base.rs_rd;
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	ScanKey		key = scan->rs_base.rs_key;
+	int			nkeys = scan->rs_base.rs_nkeys;
+
+	for (; nkeys--; key++)
+	{
+		Datum		value;
+		bool		isnull;
+
+		if (key->sk_flags & SK_ISNULL)
+			return false;
+
+		if (key->sk_attno > 0)
+			value = helios_getattr(helios_relation_layout(rel), tupdesc,
+								   tuple, key->sk_attno - 1, &isnull);
+		else
+		{
+			HeapTupleData row = *tuple;
+
+			row.t_self = *rowid;
+			value = heap_getsysattr(&row, key->sk_attno, tupdesc, &isnull);
+		}
+		if (isnull)
+			return false;
+
+		if (!DatumGetBool(FunctionCall2Coll(&key->sk_func,
+											key->sk_collation,
+											value, key->sk_argument)))
+			return false;
+	}
+	return true;
+}
+
+
+/* ----------------------------------------------------------------
+ *		scan set-up and block iteration
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * Common part of scan begin and rescan, as heap's initscan: decide on the
+ * buffer strategy and synchronized scanning, and reset the position.
+ */
+static void
+helios_initscan(HeliosScanDesc scan, ScanKey key, bool keep_startblock)
+{
+	Relation	rel = scan->rs_base.rs_rd;
+	bool		allow_strat;
+	bool		allow_sync;
+
+	/*
+	 * The block count is taken once: rows added later are invisible to an
+	 * MVCC snapshot anyway, and for other snapshots the caller must hold a
+	 * lock that keeps the interesting rows from changing (as for heap).
+	 */
+	if (scan->rs_base.rs_parallel != NULL)
+	{
+		ParallelBlockTableScanDesc bpscan =
+		(ParallelBlockTableScanDesc) scan->rs_base.rs_parallel;
+
+		scan->rs_nblocks = bpscan->phs_nblocks;
+	}
+	else
+		scan->rs_nblocks = RelationGetNumberOfBlocks(rel);
+
+	/*
+	 * Large tables get a ring buffer and synchronized scans, with heap's
+	 * threshold, so that helios and heap tables behave alike under the same
+	 * settings (table_block_parallelscan_initialize uses the same test).
+	 */
+	if (!RelationUsesLocalBuffers(rel) && scan->rs_nblocks > NBuffers / 4)
+	{
+		allow_strat = (scan->rs_base.rs_flags & SO_ALLOW_STRAT) != 0;
+		allow_sync = (scan->rs_base.rs_flags & SO_ALLOW_SYNC) != 0;
+	}
+	else
+		allow_strat = allow_sync = false;
+
+	if (allow_strat)
+	{
+		/* a rescan keeps its strategy object */
+		if (scan->rs_strategy == NULL)
+			scan->rs_strategy = GetAccessStrategy(BAS_BULKREAD);
+	}
+	else
+	{
+		if (scan->rs_strategy != NULL)
+			FreeAccessStrategy(scan->rs_strategy);
+		scan->rs_strategy = NULL;
+	}
+
+	if (scan->rs_base.rs_parallel != NULL)
+	{
+		/* a parallel scan decided once, for every participant */
+		if (scan->rs_base.rs_parallel->phs_syncscan)
+			scan->rs_base.rs_flags |= SO_ALLOW_SYNC;
+		else
+			scan->rs_base.rs_flags &= ~SO_ALLOW_SYNC;
+	}
+	else if (keep_startblock)
+	{
+		/*
+		 * A rescan keeps its start block, so that rewinding a cursor gives
+		 * the same order again; only the reporting flag is reset.
+		 */
+		if (allow_sync && synchronize_seqscans)
+			scan->rs_base.rs_flags |= SO_ALLOW_SYNC;
+		else
+			scan->rs_base.rs_flags &= ~SO_ALLOW_SYNC;
+	}
+	else if (allow_sync && synchronize_seqscans)
+	{
+		scan->rs_base.rs_flags |= SO_ALLOW_SYNC;
+		scan->rs_startblock = ss_get_location(rel, scan->rs_nblocks);
+	}
+	else
+	{
+		scan->rs_base.rs_flags &= ~SO_ALLOW_SYNC;
+		scan->rs_startblock = 0;
+	}
+
+	scan->rs_numblocks = InvalidBlockNumber;
+	scan->rs_inited = false;
+	scan->rs_cbuf = InvalidBuffer;
+	scan->rs_cblock = InvalidBlockNumber;
+	scan->rs_cindex = 0;
+	scan->rs_ntuples = 0;
+	scan->rs_coffset = InvalidOffsetNumber;
+	scan->rs_cveroff = InvalidOffsetNumber;
+
+	if (key != NULL && scan->rs_base.rs_nkeys > 0)
+		memcpy(scan->rs_base.rs_key, key,
+			   scan->rs_base.rs_nkeys * sizeof(ScanKeyData));
+
+	/* only sequential scans have a statistics counter of their own */
+	if (scan->rs_base.rs_flags & SO_TYPE_SEQSCAN)
+		pgstat_count_heap_scan(rel);
+}
+
+/* Pin block blkno as the scan's current page (no lock taken). */
+static void
+helios_readpage(HeliosScanDesc scan, BlockNumber blkno)
+{
+	Assert(blkno < scan->rs_nblocks);
+
+	if (BufferIsValid(scan->rs_cbuf))
+	{
+		ReleaseBuffer(scan->rs_cbuf);
+		scan->rs_cbuf = InvalidBuffer;
+	}
+
+	/*
+	 * At least once per page, so that a scan over many pages without a
+	 * visible row can still be cancelled.
+	 */
+	CHECK_FOR_INTERRUPTS();
+
+	scan->rs_cbuf = ReadBufferExtended(scan->rs_base.rs_rd, MAIN_FORKNUM,
+									   blkno, RBM_NORMAL, scan->rs_strategy);
+	scan->rs_cblock = blkno;
+	scan->rs_cindex = 0;
+	scan->rs_ntuples = 0;
+	scan->rs_coffset = InvalidOffsetNumber;
+	scan->rs_cveroff = InvalidOffsetNumber;
+}
+
+/*
+ * Make blkno the current page.  In page-at-a-time mode also prune it if
+ * worthwhile and collect the rows the snapshot sees, as heapgetpage does.
+ */
+static void
+helios_getpage(HeliosScanDesc scan, BlockNumber blkno)
+{
+	Relation	rel = scan->rs_base.rs_rd;
+	Snapshot	snapshot = scan->rs_base.rs_snapshot;
+	Buffer		buffer;
+
+	helios_readpage(scan, blkno);
+	if (!(scan->rs_base.rs_flags & SO_ALLOW_PAGEMODE))
+		return;
+
+	buffer = scan->rs_cbuf;
+	helios_page_prune_opt(rel, buffer);
+
+	/*
+	 * Visibility needs the share lock; afterwards the rows found stay valid
+	 * for as long as we hold the pin.
+	 */
+	LockBuffer(buffer, BUFFER_LOCK_SHARE);
+	helios_check_page(rel, buffer);
+	TestForOldSnapshot(snapshot, rel, BufferGetPage(buffer));
+	scan->rs_ntuples = helios_collect_rows(rel, buffer, snapshot,
+										   scan->rs_rootoffs,
+										   scan->rs_veroffs);
+	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+}
+
+/*
+ * The first block a scan in direction dir reads, or InvalidBlockNumber if
+ * it has nothing to read.
+ */
+static BlockNumber
+helios_scan_first_block(HeliosScanDesc scan, ScanDirection dir)
+{
+	Relation	rel = scan->rs_base.rs_rd;
+
+	if (scan->rs_nblocks == 0 || scan->rs_numblocks == 0)
+		return InvalidBlockNumber;
+
+	if (scan->rs_base.rs_parallel != NULL)
+	{
+		ParallelBlockTableScanDesc pbscan =
+		(ParallelBlockTableScanDesc) scan->rs_base.rs_parallel;
+
+		if (ScanDirectionIsBackward(dir))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("backward parallel scans of relation \"%s\" are not supported",
+							RelationGetRelationName(rel))));
+
+		table_block_parallelscan_startblock_init(rel,
+												 scan->rs_parallelworkerdata,
+												 pbscan);
+		/* may be InvalidBlockNumber: the other workers took everything */
+		return table_block_parallelscan_nextpage(rel,
+												 scan->rs_parallelworkerdata,
+												 pbscan);
+	}
+
+	if (ScanDirectionIsBackward(dir))
+	{
+		/*
+		 * A backward scan does not report its position: it would only
+		 * mislead forward scans that synchronize with us.
+		 */
+		scan->rs_base.rs_flags &= ~SO_ALLOW_SYNC;
+
+		if (scan->rs_numblocks != InvalidBlockNumber)
+			return (scan->rs_startblock + scan->rs_numblocks - 1) %
+				scan->rs_nblocks;
+		if (scan->rs_startblock > 0)
+			return scan->rs_startblock - 1;
+		return scan->rs_nblocks - 1;
+	}
+	return scan->rs_startblock;
+}
+
+/*
+ * The block after the current one in direction dir, or InvalidBlockNumber
+ * at the end of the scan.
+ */
+static BlockNumber
+helios_scan_following_block(HeliosScanDesc scan, ScanDirection dir)
+{
+	Relation	rel = scan->rs_base.rs_rd;
+	BlockNumber blkno = scan->rs_cblock;
+	bool		finished;
+
+	if (scan->rs_base.rs_parallel != NULL)
+	{
+		ParallelBlockTableScanDesc pbscan =
+		(ParallelBlockTableScanDesc) scan->rs_base.rs_parallel;
+
+		if (ScanDirectionIsBackward(dir))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("backward parallel scans of relation \"%s\" are not supported",
+							RelationGetRelationName(rel))));
+
+		blkno = table_block_parallelscan_nextpage(rel,
+												  scan->rs_parallelworkerdata,
+												  pbscan);
+		finished = (blkno == InvalidBlockNumber);
+	}
+	else if (ScanDirectionIsBackward(dir))
+	{
+		finished = (blkno == scan->rs_startblock) ||
+			(scan->rs_numblocks != InvalidBlockNumber ?
+			 --scan->rs_numblocks == 0 : false);
+		if (blkno == 0)
+			blkno = scan->rs_nblocks;
+		blkno--;
+	}
+	else
+	{
+		blkno++;
+		if (blkno >= scan->rs_nblocks)
+			blkno = 0;
+		finished = (blkno == scan->rs_startblock) ||
+			(scan->rs_numblocks != InvalidBlockNumber ?
+			 --scan->rs_numblocks == 0 : false);
+
+		/*
+		 * Report the position before checking for the end, so that the hint
+		 * ends up back at the start of the relation and repeated scans do
+		 * not drift (heapgettup does the same).
+		 */
+		if (scan->rs_base.rs_flags & SO_ALLOW_SYNC)
+			ss_report_location(rel, blkno);
+	}
+
+	return finished ? InvalidBlockNumber : blkno;
+}
+
+/* The scan fell off the end: drop the page, next call starts over. */
+static void
+helios_scan_finish(HeliosScanDesc scan)
+{
+	if (BufferIsValid(scan->rs_cbuf))
+		ReleaseBuffer(scan->rs_cbuf);
+	scan->rs_cbuf = InvalidBuffer;
+	scan->rs_cblock = InvalidBlockNumber;
+	scan->rs_inited = false;
+	scan->rs_ntuples = 0;
+	scan->rs_cindex = 0;
+	scan->rs_coffset = InvalidOffsetNumber;
+	scan->rs_cveroff = InvalidOffsetNumber;
+}
+
+bool
+helios_scan_next_page(HeliosScanDesc scan)
+{
+	BlockNumber blkno;
+
+	if (!scan->rs_inited)
+	{
+		blkno = helios_scan_first_block(scan, ForwardScanDirection);
+		scan->rs_inited = true;
+	}
+	else
+		blkno = helios_scan_following_block(scan, ForwardScanDirection);
+
+	if (blkno == InvalidBlockNumber)
+	{
+		helios_scan_finish(scan);
+		return false;
+	}
+	helios_readpage(scan, blkno);
+	return true;
+}
+
+BlockNumber
+helios_scan_blocks_done(HeliosScanDesc scan)
+{
+	ParallelBlockTableScanDesc bpscan = NULL;
+	BlockNumber startblock;
+
+	if (scan->rs_base.rs_parallel != NULL)
+	{
+		bpscan = (ParallelBlockTableScanDesc) scan->rs_base.rs_parallel;
+		startblock = bpscan->phs_startblock;
+	}
+	else
+		startblock = scan->rs_startblock;
+
+	/* the scan may have wrapped around if it did not start at block 0 */
+	if (scan->rs_cblock > startblock)
+		return scan->rs_cblock - startblock;
+	else
+	{
+		BlockNumber nblocks;
+
+		nblocks = bpscan != NULL ? bpscan->phs_nblocks : scan->rs_nblocks;
+		return nblocks - startblock + scan->rs_cblock;
+	}
+}
+
+
+/* ----------------------------------------------------------------
+ *		fetching rows
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * Page-at-a-time: return the next collected row in direction dir, reading
+ * pages as needed.  No buffer lock is taken here; the rows were found
+ * visible under the lock by helios_getpage().
+ */
+static bool
+helios_gettup_pagemode(HeliosScanDesc scan, ScanDirection dir,
+					   TupleTableSlot *slot)
+{
+	Relation	rel = scan->rs_base.rs_rd;
+	bool		backward = ScanDirectionIsBackward(dir);
+	BlockNumber blkno;
+	int			lineindex;
+
+	if (ScanDirectionIsNoMovement(dir))
+	{
+		HeapTupleData tuple;
+		ItemPointerData rowid;
+
+		/* refetch the row returned last, if there is one */
+		if (!scan->rs_inited || scan->rs_cindex < 0 ||
+			scan->rs_cindex >= scan->rs_ntuples)
+			return false;
+		helios_item_tuple(rel, scan->rs_cbuf,
+						  scan->rs_veroffs[scan->rs_cindex], &tuple);
+		ItemPointerSet(&rowid, scan->rs_cblock,
+					   scan->rs_rootoffs[scan->rs_cindex]);
+		helios_slot_store(slot, &tuple, scan->rs_cbuf, &rowid, false);
+		return true;
+	}
+
+	if (!scan->rs_inited)
+	{
+		blkno = helios_scan_first_block(scan, dir);
+		if (blkno == InvalidBlockNumber)
+		{
+			Assert(!BufferIsValid(scan->rs_cbuf));
+			return false;
+		}
+		helios_getpage(scan, blkno);
+		scan->rs_inited = true;
+		lineindex = backward ? scan->rs_ntuples - 1 : 0;
+	}
+	else
+		lineindex = backward ? scan->rs_cindex - 1 : scan->rs_cindex + 1;
+
+	for (;;)
+	{
+		TestForOldSnapshot(scan->rs_base.rs_snapshot, rel,
+						   BufferGetPage(scan->rs_cbuf));
+
+		while (lineindex >= 0 && lineindex < scan->rs_ntuples)
+		{
+			HeapTupleData tuple;
+			ItemPointerData rowid;
+
+			helios_item_tuple(rel, scan->rs_cbuf,
+							  scan->rs_veroffs[lineindex], &tuple);
+			ItemPointerSet(&rowid, scan->rs_cblock,
+						   scan->rs_rootoffs[lineindex]);
+
+			if (scan->rs_base.rs_nkeys == 0 ||
+				helios_key_test(scan, &tuple, &rowid))
+			{
+				scan->rs_cindex = lineindex;
+				helios_slot_store(slot, &tuple, scan->rs_cbuf, &rowid, false);
+				return true;
+			}
+			lineindex += backward ? -1 : 1;
+		}
+
+		blkno = helios_scan_following_block(scan, dir);
+		if (blkno == InvalidBlockNumber)
+		{
+			helios_scan_finish(scan);
+			return false;
+		}
+		helios_getpage(scan, blkno);
+		lineindex = backward ? scan->rs_ntuples - 1 : 0;
+	}
+}
+
+/*
+ * Tuple-at-a-time (non-MVCC snapshots): find the next root whose chain has
+ * a version satisfying the snapshot, evaluated under the share lock right
+ * before the row is returned.
+ */
+static bool
+helios_gettup(HeliosScanDesc scan, ScanDirection dir, TupleTableSlot *slot)
+{
+	Relation	rel = scan->rs_base.rs_rd;
+	Snapshot	snapshot = scan->rs_base.rs_snapshot;
+	bool		backward = ScanDirectionIsBackward(dir);
+	bool		from_end = false;
+	BlockNumber blkno;
+	OffsetNumber lineoff;
+
+	if (ScanDirectionIsNoMovement(dir))
+	{
+		HeapTupleData tuple;
+		ItemPointerData rowid;
+
+		/* refetch the row returned last; the pin kept it in place */
+		if (!scan->rs_inited || !OffsetNumberIsValid(scan->rs_cveroff))
+			return false;
+		helios_item_tuple(rel, scan->rs_cbuf, scan->rs_cveroff, &tuple);
+		ItemPointerSet(&rowid, scan->rs_cblock, scan->rs_coffset);
+		helios_slot_store(slot, &tuple, scan->rs_cbuf, &rowid, false);
+		return true;
+	}
+
+	if (!scan->rs_inited)
+	{
+		blkno = helios_scan_first_block(scan, dir);
+		if (blkno == InvalidBlockNumber)
+		{
+			Assert(!BufferIsValid(scan->rs_cbuf));
+			return false;
+		}
+		helios_getpage(scan, blkno);
+		scan->rs_inited = true;
+		lineoff = FirstOffsetNumber;
+		from_end = backward;
+	}
+	else if (backward)
+		lineoff = scan->rs_coffset - 1;	/* 0 ends this page at once */
+	else
+		lineoff = scan->rs_coffset + 1;
+
+	for (;;)
+	{
+		Buffer		buffer = scan->rs_cbuf;
+		Page		page;
+		OffsetNumber maxoff;
+
+		LockBuffer(buffer, BUFFER_LOCK_SHARE);
+		helios_check_page(rel, buffer);
+		page = BufferGetPage(buffer);
+		TestForOldSnapshot(snapshot, rel, page);
+		maxoff = PageGetMaxOffsetNumber(page);
+		if (from_end)
+		{
+			lineoff = maxoff;
+			from_end = false;
+		}
+
+		while (lineoff >= FirstOffsetNumber && lineoff <= maxoff)
+		{
+			HeapTupleData tuple;
+			ItemPointerData rowid;
+
+			if (helios_item_is_root(page, lineoff) &&
+				helios_chain_search(rel, buffer, snapshot, lineoff, &tuple,
+									NULL))
+			{
+				helios_conflict_out_newer(rel, buffer, snapshot, lineoff,
+										  ItemPointerGetOffsetNumber(&tuple.t_self));
+				ItemPointerSet(&rowid, scan->rs_cblock, lineoff);
+				if (scan->rs_base.rs_nkeys == 0 ||
+					helios_key_test(scan, &tuple, &rowid))
+				{
+					LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+					scan->rs_coffset = lineoff;
+					scan->rs_cveroff = ItemPointerGetOffsetNumber(&tuple.t_self);
+					helios_slot_store(slot, &tuple, buffer, &rowid, false);
+					return true;
+				}
+			}
+			if (backward)
+				lineoff--;
+			else
+				lineoff++;
+		}
+		LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+
+		blkno = helios_scan_following_block(scan, dir);
+		if (blkno == InvalidBlockNumber)
+		{
+			helios_scan_finish(scan);
+			return false;
+		}
+		helios_getpage(scan, blkno);
+		lineoff = FirstOffsetNumber;
+		from_end = backward;
+	}
+}
+
+
+/* ----------------------------------------------------------------
+ *		sequential, parallel and TID range scan callbacks
+ * ----------------------------------------------------------------
+ */
+
+TableScanDesc
+helios_scan_begin(Relation rel, Snapshot snapshot, int nkeys, ScanKey key,
+				  ParallelTableScanDesc pscan, uint32 flags)
+{
+	HeliosScanDesc scan;
+
+	/*
+	 * Keep the relcache entry around while the scan points at it, as heap
+	 * does; callers hold the relation open anyway.
+	 */
+	RelationIncrementReferenceCount(rel);
+
+	scan = (HeliosScanDesc) palloc0(sizeof(HeliosScanDescData));
+	scan->rs_base.rs_rd = rel;
+	scan->rs_base.rs_snapshot = snapshot;
+	scan->rs_base.rs_nkeys = nkeys;
+	scan->rs_base.rs_flags = flags;
+	scan->rs_base.rs_parallel = pscan;
+	scan->rs_strategy = NULL;
+	scan->rs_cbuf = InvalidBuffer;
+
+	/*
+	 * Page-at-a-time is only sound for MVCC snapshots, whose answer cannot
+	 * change while we hold the pin; see the file header.
+	 */
+	if (!(snapshot && IsMVCCSnapshot(snapshot)))
+		scan->rs_base.rs_flags &= ~SO_ALLOW_PAGEMODE;
+
+	/*
+	 * A sequential or sample scan of a serializable transaction locks the
+	 * whole relation for SSI: that covers every row it reads and conflicts
+	 * with later inserts.  (Bitmap scans rely on the index's page locks plus
+	 * the tuple locks helios_chain_search takes.)  Same rule as heap.
+	 */
+	if (scan->rs_base.rs_flags & (SO_TYPE_SEQSCAN | SO_TYPE_SAMPLESCAN))
+	{
+		Assert(snapshot);
+		PredicateLockRelation(rel, snapshot);
+	}
+
+	if (pscan != NULL)
+		scan->rs_parallelworkerdata =
+			palloc(sizeof(ParallelBlockTableScanWorkerData));
+	else
+		scan->rs_parallelworkerdata = NULL;
+
+	if (nkeys > 0)
+		scan->rs_base.rs_key = (ScanKey) palloc(sizeof(ScanKeyData) * nkeys);
+	else
+		scan->rs_base.rs_key = NULL;
+
+	helios_initscan(scan, key, false);
+
+	return (TableScanDesc) scan;
+}
+
+void
+helios_scan_rescan(TableScanDesc sscan, ScanKey key, bool set_params,
+				   bool allow_strat, bool allow_sync, bool allow_pagemode)
+{
+	HeliosScanDesc scan = (HeliosScanDesc) sscan;
+
+	if (set_params)
+	{
+		if (allow_strat)
+			sscan->rs_flags |= SO_ALLOW_STRAT;
+		else
+			sscan->rs_flags &= ~SO_ALLOW_STRAT;
+
+		if (allow_sync)
+			sscan->rs_flags |= SO_ALLOW_SYNC;
+		else
+			sscan->rs_flags &= ~SO_ALLOW_SYNC;
+
+		if (allow_pagemode && sscan->rs_snapshot &&
+			IsMVCCSnapshot(sscan->rs_snapshot))
+			sscan->rs_flags |= SO_ALLOW_PAGEMODE;
+		else
+			sscan->rs_flags &= ~SO_ALLOW_PAGEMODE;
+	}
+
+	if (BufferIsValid(scan->rs_cbuf))
+		ReleaseBuffer(scan->rs_cbuf);
+	scan->rs_cbuf = InvalidBuffer;
+
+	helios_initscan(scan, key, true);
+}
+
+void
+helios_scan_end(TableScanDesc sscan)
+{
+	HeliosScanDesc scan = (HeliosScanDesc) sscan;
+
+	if (BufferIsValid(scan->rs_cbuf))
+		ReleaseBuffer(scan->rs_cbuf);
+
+	RelationDecrementReferenceCount(sscan->rs_rd);
+
+	if (sscan->rs_key)
+		pfree(sscan->rs_key);
+	if (scan->rs_strategy != NULL)
+		FreeAccessStrategy(scan->rs_strategy);
+	if (scan->rs_parallelworkerdata != NULL)
+		pfree(scan->rs_parallelworkerdata);
+	if (sscan->rs_flags & SO_TEMP_SNAPSHOT)
+		UnregisterSnapshot(sscan->rs_snapshot);
+
+	pfree(scan);
+}
+
+bool
+helios_scan_getnextslot(TableScanDesc sscan, ScanDirection dir,
+						TupleTableSlot *slot)
+{
+	HeliosScanDesc scan = (HeliosScanDesc) sscan;
+	bool		found;
+
+	if (sscan->rs_flags & SO_ALLOW_PAGEMODE)
+		found = helios_gettup_pagemode(scan, dir, slot);
+	else
+		found = helios_gettup(scan, dir, slot);
+
+	if (!found)
+	{
+		ExecClearTuple(slot);
+		return false;
+	}
+
+	pgstat_count_heap_getnext(sscan->rs_rd);
+	return true;
+}
+
+/* Restrict the scan to numBlks blocks from startBlk, as heap_setscanlimits. */
+void
+helios_scan_setlimits(TableScanDesc sscan, BlockNumber startBlk,
+					  BlockNumber numBlks)
+{
+	HeliosScanDesc scan = (HeliosScanDesc) sscan;
+
+	Assert(!scan->rs_inited);	/* else too late to change */
+	/* else rs_startblock is significant */
+	Assert(!(sscan->rs_flags & SO_ALLOW_SYNC));
+	/* zero blocks is fine, otherwise startBlk must exist */
+	Assert(startBlk == 0 || startBlk < scan->rs_nblocks);
+
+	scan->rs_startblock = startBlk;
+	scan->rs_numblocks = numBlks;
+}
+
+/*
+ * TID range scans range over ROOT TIDs, the row identities helios reports;
+ * the blocks to read are narrowed exactly as heap_set_tidrange does.
+ */
+void
+helios_scan_set_tidrange(TableScanDesc sscan, ItemPointer mintid,
+						 ItemPointer maxtid)
+{
+	HeliosScanDesc scan = (HeliosScanDesc) sscan;
+	ItemPointerData highestItem;
+	ItemPointerData lowestItem;
+	BlockNumber startBlk;
+	BlockNumber numBlks;
+
+	/* an empty relation has no row outside any range */
+	if (scan->rs_nblocks == 0)
+		return;
+
+	ItemPointerSet(&highestItem, scan->rs_nblocks - 1, MaxOffsetNumber);
+	ItemPointerSet(&lowestItem, 0, FirstOffsetNumber);
+
+	if (ItemPointerCompare(maxtid, &highestItem) < 0)
+		ItemPointerCopy(maxtid, &highestItem);
+	if (ItemPointerCompare(mintid, &lowestItem) > 0)
+		ItemPointerCopy(mintid, &lowestItem);
+
+	if (ItemPointerCompare(&highestItem, &lowestItem) < 0)
+	{
+		/* empty range: scan nothing */
+		helios_scan_setlimits(sscan, 0, 0);
+		return;
+	}
+
+	startBlk = ItemPointerGetBlockNumberNoCheck(&lowestItem);
+	numBlks = ItemPointerGetBlockNumberNoCheck(&highestItem) - startBlk + 1;
+	helios_scan_setlimits(sscan, startBlk, numBlks);
+
+	ItemPointerCopy(&lowestItem, &sscan->rs_mintid);
+	ItemPointerCopy(&highestItem, &sscan->rs_maxtid);
+}
+
+bool
+helios_scan_getnextslot_tidrange(TableScanDesc sscan, ScanDirection dir,
+								 TupleTableSlot *slot)
+{
+	HeliosScanDesc scan = (HeliosScanDesc) sscan;
+	ItemPointer mintid = &sscan->rs_mintid;
+	ItemPointer maxtid = &sscan->rs_maxtid;
+
+	for (;;)
+	{
+		bool		found;
+
+		if (sscan->rs_flags & SO_ALLOW_PAGEMODE)
+			found = helios_gettup_pagemode(scan, dir, slot);
+		else
+			found = helios_gettup(scan, dir, slot);
+
+		if (!found)
+		{
+			ExecClearTuple(slot);
+			return false;
+		}
+
+		/*
+		 * The scan limits cover whole blocks; drop the rows of the first and
+		 * last block that lie outside the range.  Rows come in root TID
+		 * order, so passing an end of the range ends the scan.
+		 */
+		if (ItemPointerCompare(&slot->tts_tid, mintid) < 0)
+		{
+			ExecClearTuple(slot);
+			if (ScanDirectionIsBackward(dir))
+				return false;
+			continue;
+		}
+		if (ItemPointerCompare(&slot->tts_tid, maxtid) > 0)
+		{
+			ExecClearTuple(slot);
+			if (ScanDirectionIsForward(dir))
+				return false;
+			continue;
+		}
+		break;
+	}
+
+	pgstat_count_heap_getnext(sscan->rs_rd);
+	return true;
+}
+
+
+/* ----------------------------------------------------------------
+ *		index fetches
+ * ----------------------------------------------------------------
+ */
+
+IndexFetchTableData *
+helios_index_fetch_begin(Relation rel)
+{
+	HeliosIndexFetchData *hscan = palloc0(sizeof(HeliosIndexFetchData));
+
+	hscan->xs_base.rel = rel;
+	hscan->xs_cbuf = InvalidBuffer;
+
+	return &hscan->xs_base;
+}
+
+void
+helios_index_fetch_reset(IndexFetchTableData *scan)
+{
+	HeliosIndexFetchData *hscan = (HeliosIndexFetchData *) scan;
+
+	if (BufferIsValid(hscan->xs_cbuf))
+	{
+		ReleaseBuffer(hscan->xs_cbuf);
+		hscan->xs_cbuf = InvalidBuffer;
+	}
+}
+
+void
+helios_index_fetch_end(IndexFetchTableData *scan)
+{
+	helios_index_fetch_reset(scan);
+	pfree(scan);
+}
+
+/*
+ * Fetch the row an index entry points at.  Index entries hold ROOT TIDs;
+ * the version returned is the one helios_chain_search finds, reported
+ * under the index's TID.
+ *
+ * *call_again is always false: for an MVCC snapshot at most one version of
+ * a chain is visible, and for non-MVCC snapshots (SnapshotAny, SnapshotDirty,
+ * SnapshotSelf) helios_chain_search returns the first member that satisfies
+ * the snapshot, one version per row.  (Heap returns every satisfying HOT
+ * chain member to non-MVCC callers; CLUSTER, which needs every version,
+ * walks the chain itself.)
+ *
+ * The pin on the last page is kept across calls, so consecutive entries on
+ * the same page cost no buffer lookup; pruning is tried only when we move
+ * to another page.
+ */
+bool
+helios_index_fetch_tuple(IndexFetchTableData *scan, ItemPointer tid,
+						 Snapshot snapshot, TupleTableSlot *slot,
+						 bool *call_again, bool *all_dead)
+{
+	HeliosIndexFetchData *hscan = (HeliosIndexFetchData *) scan;
+	Relation	rel = hscan->xs_base.rel;
+	Buffer		prev_buf = hscan->xs_cbuf;
+	HeapTupleData tuple;
+	bool		found;
+
+	hscan->xs_cbuf = ReleaseAndReadBuffer(hscan->xs_cbuf, rel,
+										  ItemPointerGetBlockNumber(tid));
+	if (prev_buf != hscan->xs_cbuf)
+		helios_page_prune_opt(rel, hscan->xs_cbuf);
+
+	LockBuffer(hscan->xs_cbuf, BUFFER_LOCK_SHARE);
+	helios_check_page(rel, hscan->xs_cbuf);
+	found = helios_chain_search(rel, hscan->xs_cbuf, snapshot,
+								ItemPointerGetOffsetNumber(tid), &tuple,
+								all_dead);
+	LockBuffer(hscan->xs_cbuf, BUFFER_LOCK_UNLOCK);
+
+	*call_again = false;
+
+	if (found)
+		helios_slot_store(slot, &tuple, hscan->xs_cbuf, tid, false);
+
+	return found;
+}
+
+
+/* ----------------------------------------------------------------
+ *		bitmap scans
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * Collect the rows of a bitmap page.  An exact page lists index TIDs, that
+ * is roots: each is resolved through its chain.  A lossy page means every
+ * row of the page, so every root is.
+ */
+bool
+helios_scan_bitmap_next_block(TableScanDesc sscan, TBMIterateResult *tbmres)
+{
+	HeliosScanDesc scan = (HeliosScanDesc) sscan;
+	Relation	rel = sscan->rs_rd;
+	Snapshot	snapshot = sscan->rs_snapshot;
+	BlockNumber blkno = tbmres->blockno;
+	Buffer		buffer;
+	int			ntup = 0;
+
+	scan->rs_cindex = 0;
+	scan->rs_ntuples = 0;
+
+	/*
+	 * Entries past the end we saw at scan start can only be rows added
+	 * since, which our snapshot cannot see; skip them, except under
+	 * SERIALIZABLE, where every row the index leads to must be checked for
+	 * conflicts (heap's rule).
+	 */
+	if (!IsolationIsSerializable() && blkno >= scan->rs_nblocks)
+		return false;
+
+	scan->rs_cbuf = ReleaseAndReadBuffer(scan->rs_cbuf, rel, blkno);
+	scan->rs_cblock = blkno;
+	buffer = scan->rs_cbuf;
+
+	helios_page_prune_opt(rel, buffer);
+
+	LockBuffer(buffer, BUFFER_LOCK_SHARE);
+	helios_check_page(rel, buffer);
+
+	if (tbmres->ntuples >= 0)
+	{
+		Page		page = BufferGetPage(buffer);
+		OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
+
+		for (int i = 0; i < tbmres->ntuples; i++)
+		{
+			OffsetNumber off = tbmres->offsets[i];
+			HeapTupleData tuple;
+
+			/* an entry for an item pruned away, or junk: no row */
+			if (off < FirstOffsetNumber || off > maxoff)
+				continue;
+			if (helios_chain_search(rel, buffer, snapshot, off, &tuple, NULL))
+			{
+				scan->rs_rootoffs[ntup] = off;
+				scan->rs_veroffs[ntup] = ItemPointerGetOffsetNumber(&tuple.t_self);
+				ntup++;
+			}
+		}
+	}
+	else
+		ntup = helios_collect_rows(rel, buffer, snapshot,
+								   scan->rs_rootoffs, scan->rs_veroffs);
+
+	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+
+	Assert(ntup <= MaxHeapTuplesPerPage);
+	scan->rs_ntuples = ntup;
+
+	return ntup > 0;
+}
+
+bool
+helios_scan_bitmap_next_tuple(TableScanDesc sscan, TBMIterateResult *tbmres,
+							  TupleTableSlot *slot)
+{
+	HeliosScanDesc scan = (HeliosScanDesc) sscan;
+	HeapTupleData tuple;
+	ItemPointerData rowid;
+
+	if (scan->rs_cindex < 0 || scan->rs_cindex >= scan->rs_ntuples)
+		return false;
+
+	helios_item_tuple(sscan->rs_rd, scan->rs_cbuf,
+					  scan->rs_veroffs[scan->rs_cindex], &tuple);
+	ItemPointerSet(&rowid, scan->rs_cblock, scan->rs_rootoffs[scan->rs_cindex]);
+
+	pgstat_count_heap_fetch(sscan->rs_rd);
+
+	helios_slot_store(slot, &tuple, scan->rs_cbuf, &rowid, false);
+	scan->rs_cindex++;
+
+	return true;
+}
+
+
+/* ----------------------------------------------------------------
+ *		TABLESAMPLE
+ * ----------------------------------------------------------------
+ */
+
+bool
+helios_scan_sample_next_block(TableScanDesc sscan, SampleScanState *scanstate)
+{
+	HeliosScanDesc scan = (HeliosScanDesc) sscan;
+	TsmRoutine *tsm = scanstate->tsmroutine;
+	BlockNumber blkno;
+
+	if (scan->rs_nblocks == 0)
+		return false;
+
+	if (tsm->NextSampleBlock)
+	{
+		blkno = tsm->NextSampleBlock(scanstate, scan->rs_nblocks);
+		scan->rs_cblock = blkno;
+	}
+	else
+	{
+		/* the method reads the whole table, in scan order */
+		if (scan->rs_cblock == InvalidBlockNumber)
+		{
+			Assert(!scan->rs_inited);
+			blkno = scan->rs_startblock;
+		}
+		else
+		{
+			Assert(scan->rs_inited);
+
+			blkno = scan->rs_cblock + 1;
+			if (blkno >= scan->rs_nblocks)
+				blkno = 0;		/* wrap: we may not have started at 0 */
+
+			/* see helios_scan_following_block about reporting first */
+			if (sscan->rs_flags & SO_ALLOW_SYNC)
+				ss_report_location(sscan->rs_rd, blkno);
+
+			if (blkno == scan->rs_startblock)
+				blkno = InvalidBlockNumber;
+		}
+	}
+
+	if (!BlockNumberIsValid(blkno))
+	{
+		helios_scan_finish(scan);
+		return false;
+	}
+
+	helios_getpage(scan, blkno);
+	scan->rs_inited = true;
+
+	return true;
+}
+
+/*
+ * The sampling method picks line pointers; those that are roots stand for
+ * their rows.  Any other offset (a heap-only version, a dead or unused
+ * item) yields nothing, so each row is sampled with the probability of a
+ * single item, as for heap.
+ */
+bool
+helios_scan_sample_next_tuple(TableScanDesc sscan, SampleScanState *scanstate,
+							  TupleTableSlot *slot)
+{
+	HeliosScanDesc scan = (HeliosScanDesc) sscan;
+	Relation	rel = sscan->rs_rd;
+	TsmRoutine *tsm = scanstate->tsmroutine;
+	BlockNumber blkno = scan->rs_cblock;
+	bool		pagemode = (sscan->rs_flags & SO_ALLOW_PAGEMODE) != 0;
+	Buffer		buffer = scan->rs_cbuf;
+	Page		page;
+	OffsetNumber maxoffset;
+
+	/* without page-at-a-time, visibility is decided here, under the lock */
+	if (!pagemode)
+	{
+		LockBuffer(buffer, BUFFER_LOCK_SHARE);
+		helios_check_page(rel, buffer);
+	}
+
+	page = BufferGetPage(buffer);
+	maxoffset = PageGetMaxOffsetNumber(page);
+
+	for (;;)
+	{
+		OffsetNumber tupoffset;
+		HeapTupleData tuple;
+		ItemPointerData rowid;
+		bool		visible = false;
+
+		CHECK_FOR_INTERRUPTS();
+
+		tupoffset = tsm->NextSampleTuple(scanstate, blkno, maxoffset);
+		if (!OffsetNumberIsValid(tupoffset))
+			break;
+
+		if (pagemode)
+		{
+			/* binary search of the rows helios_getpage collected */
+			int			lo = 0,
+						hi = scan->rs_ntuples - 1;
+
+			while (lo <= hi)
+			{
+				int			mid = (lo + hi) / 2;
+
+				if (scan->rs_rootoffs[mid] == tupoffset)
+				{
+					helios_item_tuple(rel, buffer, scan->rs_veroffs[mid],
+									  &tuple);
+					visible = true;
+					break;
+				}
+				else if (scan->rs_rootoffs[mid] > tupoffset)
+					hi = mid - 1;
+				else
+					lo = mid + 1;
+			}
+		}
+		else if (helios_item_is_root(page, tupoffset))
+			visible = helios_chain_search(rel, buffer, sscan->rs_snapshot,
+										  tupoffset, &tuple, NULL);
+
+		if (!visible)
+			continue;
+
+		if (!pagemode)
+			LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+
+		ItemPointerSet(&rowid, blkno, tupoffset);
+		helios_slot_store(slot, &tuple, buffer, &rowid, false);
+
+		/* successfully fetched sample rows count as tuple fetches */
+		pgstat_count_heap_getnext(rel);
+
+		return true;
+	}
+
+	/* this page is exhausted */
+	if (!pagemode)
+		LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+
+	ExecClearTuple(slot);
+	return false;
+}
+
+
+/* ----------------------------------------------------------------
+ *		ANALYZE
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * Pin and share-lock the block for the whole time ANALYZE looks at it (the
+ * pin keeps pruning away, the lock saves relocking per item), and find the
+ * root of every item so that sampled versions carry their row's TID.
+ */
+bool
+helios_scan_analyze_next_block(TableScanDesc sscan, BlockNumber blockno,
+							   BufferAccessStrategy bstrategy)
+{
+	HeliosScanDesc scan = (HeliosScanDesc) sscan;
+
+	scan->rs_cblock = blockno;
+	scan->rs_coffset = FirstOffsetNumber;
+	scan->rs_cbuf = ReadBufferExtended(sscan->rs_rd, MAIN_FORKNUM, blockno,
+									   RBM_NORMAL, bstrategy);
+	LockBuffer(scan->rs_cbuf, BUFFER_LOCK_SHARE);
+	helios_check_page(sscan->rs_rd, scan->rs_cbuf);
+	helios_get_root_tuples(BufferGetPage(scan->rs_cbuf), scan->rs_rootmap);
+
+	/* every block may hold rows */
+	return true;
+}
+
+/*
+ * Count and sample the versions of the current block with heap's rules
+ * (heapam_scan_analyze_next_tuple), so that ANALYZE and CREATE INDEX
+ * compute the same reltuples for helios and heap tables.  Every stored
+ * version is looked at, heap-only ones included: a chain of three versions
+ * of which one is live counts one live and two dead, as heap's HOT chain
+ * does.
+ */
+bool
+helios_scan_analyze_next_tuple(TableScanDesc sscan, TransactionId OldestXmin,
+							   double *liverows, double *deadrows,
+							   TupleTableSlot *slot)
+{
+	HeliosScanDesc scan = (HeliosScanDesc) sscan;
+	Relation	rel = sscan->rs_rd;
+	Page		page = BufferGetPage(scan->rs_cbuf);
+	OffsetNumber maxoffset = PageGetMaxOffsetNumber(page);
+
+	for (; scan->rs_coffset <= maxoffset; scan->rs_coffset++)
+	{
+		OffsetNumber off = scan->rs_coffset;
+		ItemId		itemid = PageGetItemId(page, off);
+		HeapTupleData tuple;
+		bool		sample_it = false;
+
+		/*
+		 * Unused and redirect line pointers are not versions.  Dead ones are
+		 * counted as dead, since VACUUM must still remove them; this agrees
+		 * with how pruning counts.
+		 */
+		if (!ItemIdIsNormal(itemid))
+		{
+			if (ItemIdIsDead(itemid))
+				*deadrows += 1;
+			continue;
+		}
+
+		helios_item_tuple(rel, scan->rs_cbuf, off, &tuple);
+
+		switch (HeapTupleSatisfiesVacuum(&tuple, OldestXmin, scan->rs_cbuf))
+		{
+			case HEAPTUPLE_LIVE:
+				sample_it = true;
+				*liverows += 1;
+				break;
+
+			case HEAPTUPLE_DEAD:
+			case HEAPTUPLE_RECENTLY_DEAD:
+				*deadrows += 1;
+				break;
+
+			case HEAPTUPLE_INSERT_IN_PROGRESS:
+
+				/*
+				 * Not counted: the inserter reports its own rows when it ends
+				 * (see heapam_scan_analyze_next_tuple).  Our own inserts are
+				 * counted and sampled, for users who load and analyze in one
+				 * transaction.
+				 */
+				if (TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tuple.t_data)))
+				{
+					sample_it = true;
+					*liverows += 1;
+				}
+				break;
+
+			case HEAPTUPLE_DELETE_IN_PROGRESS:
+
+				/*
+				 * Counted and sampled as live unless we are the deleter: we
+				 * act as if other transactions in progress had not happened
+				 * yet, which also samples the pre-image, not the post-image,
+				 * of a row a concurrent transaction is updating.
+				 */
+				if (TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetUpdateXid(tuple.t_data)))
+					*deadrows += 1;
+				else
+				{
+					sample_it = true;
+					*liverows += 1;
+				}
+				break;
+
+			default:
+				elog(ERROR, "unexpected HeapTupleSatisfiesVacuum result");
+				break;
+		}
+
+		if (sample_it)
+		{
+			ItemPointerData rowid;
+			OffsetNumber root = scan->rs_rootmap[off - 1];
+
+			/* a version no chain reaches any more is its own row */
+			ItemPointerSet(&rowid, scan->rs_cblock,
+						   OffsetNumberIsValid(root) ? root : off);
+			helios_slot_store(slot, &tuple, scan->rs_cbuf, &rowid, false);
+			scan->rs_coffset++;
+
+			/* the buffer stays locked until the block is done */
+			return true;
+		}
+	}
+
+	UnlockReleaseBuffer(scan->rs_cbuf);
+	scan->rs_cbuf = InvalidBuffer;
+
+	/* and the slot must not keep a pin on the page either */
+	ExecClearTuple(slot);
+
+	return false;
+}
+
+
+/* ----------------------------------------------------------------
+ *		CREATE INDEX
+ * ----------------------------------------------------------------
+ */
+
+/* What an index build needs to turn a stored row into index entries. */
+typedef struct HeliosBuildState
+{
+	Relation	indexRelation;
+	IndexInfo  *indexInfo;
+	IndexBuildCallback callback;
+	void	   *callback_state;
+	EState	   *estate;
+	ExprContext *econtext;
+	ExprState  *predicate;
+	TupleTableSlot *slot;		/* holds the row under test */
+	Datum		values[INDEX_MAX_KEYS];
+	bool		isnull[INDEX_MAX_KEYS];
+} HeliosBuildState;
+
+/* Hand the row in bs->slot to the index AM under TID rowid. */
+static void
+helios_build_emit(HeliosBuildState *bs, ItemPointer rowid, bool tupleIsAlive)
+{
+	/* partial index: rows that fail the predicate get no entry */
+	if (bs->predicate != NULL && !ExecQual(bs->predicate, bs->econtext))
+		return;
+
+	/* extract the key columns, evaluating expressions if any */
+	FormIndexDatum(bs->indexInfo, bs->slot, bs->estate, bs->values,
+				   bs->isnull);
+
+	/*
+	 * The AM gets values rather than an index tuple, since some AMs process
+	 * the data further first.
+	 */
+	bs->callback(bs->indexRelation, rowid, bs->values, bs->isnull,
+				 tupleIsAlive, bs->callback_state);
+}
+
+/*
+ * Report progress if the scan moved to another block since the last call.
+ */
+static void
+helios_build_progress(HeliosScanDesc hscan, BlockNumber *previous_blkno)
+{
+	BlockNumber blocks_done = helios_scan_blocks_done(hscan);
+
+	if (blocks_done != *previous_blkno)
+	{
+		pgstat_progress_update_param(PROGRESS_SCAN_BLOCKS_DONE, blocks_done);
+		*previous_blkno = blocks_done;
+	}
+}
+
+/*
+ * SnapshotAny build: look at every stored version and decide with
+ * HeapTupleSatisfiesVacuum, exactly as heapam_index_build_range_scan,
+ * because RECENTLY_DEAD versions must be indexed for transactions that
+ * still see them.  Versions are indexed under their row's ROOT TID.
+ *
+ * Each item is examined under the share lock taken just for it, reading
+ * the line pointer array afresh: with only ShareUpdateExclusiveLock (BRIN
+ * summarization) rows may be added to the page while we are on it.
+ */
+static double
+helios_build_all_versions(Relation heapRelation, HeliosScanDesc hscan,
+						  HeliosBuildState *bs, TransactionId OldestXmin,
+						  bool anyvisible, bool checking_uniqueness,
+						  bool progress)
+{
+	IndexInfo  *indexInfo = bs->indexInfo;
+	bool		is_system_catalog = IsSystemRelation(heapRelation);
+	BlockNumber previous_blkno = InvalidBlockNumber;
+	double		reltuples = 0;
+
+	while (helios_scan_next_page(hscan))
+	{
+		Buffer		buffer = hscan->rs_cbuf;
+		BlockNumber blkno = hscan->rs_cblock;
+		Page		page = BufferGetPage(buffer);
+		OffsetNumber root_offsets[MaxHeapTuplesPerPage];
+		OffsetNumber offnum;
+
+		CHECK_FOR_INTERRUPTS();
+
+		if (progress)
+			helios_build_progress(hscan, &previous_blkno);
+
+		/*
+		 * The roots stay valid while we hold the pin: no pruning can happen,
+		 * and liveness changes do not move chains.  Waiting for another
+		 * transaction below does not invalidate them either.
+		 */
+		LockBuffer(buffer, BUFFER_LOCK_SHARE);
+		helios_check_page(heapRelation, buffer);
+		helios_get_root_tuples(page, root_offsets);
+		LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+
+		for (offnum = FirstOffsetNumber;; offnum = OffsetNumberNext(offnum))
+		{
+			HeapTupleData tuple;
+			ItemPointerData rowid;
+			ItemId		lp;
+			bool		indexIt = false;
+			bool		tupleIsAlive = false;
+
+			CHECK_FOR_INTERRUPTS();
+
+			LockBuffer(buffer, BUFFER_LOCK_SHARE);
+			if (offnum > PageGetMaxOffsetNumber(page))
+			{
+				LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+				break;
+			}
+			lp = PageGetItemId(page, offnum);
+			if (!ItemIdIsNormal(lp))
+			{
+				LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+				continue;
+			}
+			helios_item_tuple(heapRelation, buffer, offnum, &tuple);
+
+			for (;;)
+			{
+				TransactionId xwait = InvalidTransactionId;
+
+				/*
+				 * The live/dead rules must match ANALYZE's, or CREATE INDEX
+				 * and ANALYZE would compute different reltuples.
+				 */
+				switch (HeapTupleSatisfiesVacuum(&tuple, OldestXmin, buffer))
+				{
+					case HEAPTUPLE_DEAD:
+						indexIt = false;
+						tupleIsAlive = false;
+						break;
+
+					case HEAPTUPLE_LIVE:
+						indexIt = true;
+						tupleIsAlive = true;
+						reltuples += 1;
+						break;
+
+					case HEAPTUPLE_RECENTLY_DEAD:
+
+						/*
+						 * Older snapshots may still need it, so index it ...
+						 * unless it was updated within its chain: the chain
+						 * is indexed once, through the version at its end,
+						 * and snapshots that see this older version cannot
+						 * use the new index (ii_BrokenHotChain).
+						 */
+						if (HeapTupleIsHotUpdated(&tuple))
+						{
+							indexIt = false;
+							indexInfo->ii_BrokenHotChain = true;
+						}
+						else
+							indexIt = true;
+						/* never unique-checked, never counted */
+						tupleIsAlive = false;
+						break;
+
+					case HEAPTUPLE_INSERT_IN_PROGRESS:
+						if (anyvisible)
+						{
+							indexIt = true;
+							tupleIsAlive = true;
+							reltuples += 1;
+							break;
+						}
+
+						/*
+						 * With ShareLock on the table this is normally our
+						 * own insert; system catalogs release write locks
+						 * early, so there it can be someone else's.
+						 */
+						if (!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tuple.t_data)))
+						{
+							if (!is_system_catalog)
+								ereport(WARNING,
+										(errcode(ERRCODE_WARNING),
+										 errmsg("concurrent insert in progress within table \"%s\"",
+												RelationGetRelationName(heapRelation))));
+
+							/*
+							 * Indexing it could raise a bogus uniqueness
+							 * failure if the inserter aborts: wait for it.
+							 */
+							if (checking_uniqueness)
+							{
+								xwait = HeapTupleHeaderGetXmin(tuple.t_data);
+								break;
+							}
+						}
+						else
+						{
+							/* counted as live only if ours, as ANALYZE does */
+							reltuples += 1;
+						}
+						/* if the build commits, the row is good */
+						indexIt = true;
+						tupleIsAlive = true;
+						break;
+
+					case HEAPTUPLE_DELETE_IN_PROGRESS:
+						if (anyvisible)
+						{
+							indexIt = true;
+							tupleIsAlive = false;
+							reltuples += 1;
+							break;
+						}
+
+						if (!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetUpdateXid(tuple.t_data)))
+						{
+							if (!is_system_catalog)
+								ereport(WARNING,
+										(errcode(ERRCODE_WARNING),
+										 errmsg("concurrent delete in progress within table \"%s\"",
+												RelationGetRelationName(heapRelation))));
+
+							/*
+							 * Wait for the deleter if the answer matters: a
+							 * unique check must not miss a row that survives
+							 * an abort, and a version updated within its
+							 * chain must be indexed only if the update
+							 * aborts.
+							 */
+							if (checking_uniqueness ||
+								HeapTupleIsHotUpdated(&tuple))
+							{
+								xwait = HeapTupleHeaderGetUpdateXid(tuple.t_data);
+								break;
+							}
+
+							/* else as RECENTLY_DEAD, but counted as ANALYZE */
+							indexIt = true;
+							reltuples += 1;
+						}
+						else if (HeapTupleIsHotUpdated(&tuple))
+						{
+							/*
+							 * Our own deletion of a chain-updated version:
+							 * assume we commit, as for RECENTLY_DEAD.
+							 */
+							indexIt = false;
+							indexInfo->ii_BrokenHotChain = true;
+						}
+						else
+						{
+							/* our own deletion: index, don't check or count */
+							indexIt = true;
+						}
+						tupleIsAlive = false;
+						break;
+
+					default:
+						elog(ERROR, "unexpected HeapTupleSatisfiesVacuum result");
+						indexIt = tupleIsAlive = false; /* keep compiler quiet */
+						break;
+				}
+
+				if (!TransactionIdIsValid(xwait))
+					break;
+
+				/* wait without the buffer lock, then look again */
+				LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+				XactLockTableWait(xwait, heapRelation, &tuple.t_self,
+								  XLTW_InsertIndexUnique);
+				CHECK_FOR_INTERRUPTS();
+				LockBuffer(buffer, BUFFER_LOCK_SHARE);
+			}
+
+			LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+
+			if (!indexIt)
+				continue;
+
+			/*
+			 * Index entries name rows by their root.  A heap-only version
+			 * whose root we do not know appeared after we mapped the page
+			 * (see above): map it again.
+			 */
+			if (HeapTupleHeaderIsHeapOnly(tuple.t_data))
+			{
+				if (!OffsetNumberIsValid(root_offsets[offnum - 1]))
+				{
+					LockBuffer(buffer, BUFFER_LOCK_SHARE);
+					helios_get_root_tuples(page, root_offsets);
+					LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+				}
+				if (!OffsetNumberIsValid(root_offsets[offnum - 1]))
+					ereport(ERROR,
+							(errcode(ERRCODE_DATA_CORRUPTED),
+							 errmsg_internal("failed to find root of version (%u,%u) in table \"%s\"",
+											 blkno, offnum,
+											 RelationGetRelationName(heapRelation))));
+				ItemPointerSet(&rowid, blkno, root_offsets[offnum - 1]);
+			}
+			else
+				ItemPointerSet(&rowid, blkno, offnum);
+
+			MemoryContextReset(bs->econtext->ecxt_per_tuple_memory);
+			helios_slot_store(bs->slot, &tuple, buffer, &rowid, false);
+			helios_build_emit(bs, &rowid, tupleIsAlive);
+		}
+	}
+
+	return reltuples;
+}
+
+/*
+ * Table side of CREATE INDEX, as heapam_index_build_range_scan.  A normal
+ * build reads every version with SnapshotAny and decides liveness itself;
+ * a concurrent build (or bootstrap) indexes what an MVCC snapshot sees.
+ * Either way each entry carries the ROOT TID of its row, and at most one
+ * version per chain is indexed (else two entries would name one row).
+ */
+double
+helios_index_build_range_scan(Relation heapRelation,
+							  Relation indexRelation,
+							  IndexInfo *indexInfo,
+							  bool allow_sync,
+							  bool anyvisible,
+							  bool progress,
+							  BlockNumber start_blockno,
+							  BlockNumber numblocks,
+							  IndexBuildCallback callback,
+							  void *callback_state,
+							  TableScanDesc scan)
+{
+	HeliosBuildState bs;
+	HeliosScanDesc hscan;
+	bool		checking_uniqueness;
+	Snapshot	snapshot;
+	bool		need_unregister_snapshot = false;
+	TransactionId OldestXmin;
+	double		reltuples = 0;
+
+	Assert(OidIsValid(indexRelation->rd_rel->relam));
+
+	checking_uniqueness = (indexInfo->ii_Unique ||
+						   indexInfo->ii_ExclusionOps != NULL);
+
+	/* "any visible" mode cannot be combined with uniqueness checks */
+	Assert(!(anyvisible && checking_uniqueness));
+
+	/* executor state for expressions and predicates, and a row slot */
+	bs.indexRelation = indexRelation;
+	bs.indexInfo = indexInfo;
+	bs.callback = callback;
+	bs.callback_state = callback_state;
+	bs.estate = CreateExecutorState();
+	bs.econtext = GetPerTupleExprContext(bs.estate);
+	bs.slot = table_slot_create(heapRelation, NULL);
+	bs.econtext->ecxt_scantuple = bs.slot;
+	bs.predicate = ExecPrepareQual(indexInfo->ii_Predicate, bs.estate);
+
+	/*
+	 * SnapshotAny unless the build is concurrent (or in bootstrap), in which
+	 * case an MVCC snapshot decides what to index.  Lazy VACUUMs may be
+	 * ignored when computing the horizon.
+	 */
+	OldestXmin = InvalidTransactionId;
+	if (!IsBootstrapProcessingMode() && !indexInfo->ii_Concurrent)
+		OldestXmin = GetOldestNonRemovableTransactionId(heapRelation);
+
+	if (!scan)
+	{
+		/* serial build: our own scan, and our own snapshot if MVCC */
+		if (!TransactionIdIsValid(OldestXmin))
+		{
+			snapshot = RegisterSnapshot(GetTransactionSnapshot());
+			need_unregister_snapshot = true;
+		}
+		else
+			snapshot = SnapshotAny;
+
+		scan = table_beginscan_strat(heapRelation, snapshot, 0, NULL,
+									 true, allow_sync);
+	}
+	else
+	{
+		/*
+		 * Parallel build: the leader set up the scan and its snapshot, by
+		 * the same rule as above.
+		 */
+		Assert(!IsBootstrapProcessingMode());
+		Assert(allow_sync);
+		snapshot = scan->rs_snapshot;
+	}
+
+	hscan = (HeliosScanDesc) scan;
+
+	Assert(snapshot == SnapshotAny || IsMVCCSnapshot(snapshot));
+	Assert(snapshot == SnapshotAny ? TransactionIdIsValid(OldestXmin) :
+		   !TransactionIdIsValid(OldestXmin));
+	Assert(snapshot == SnapshotAny || !anyvisible);
+
+	if (progress)
+	{
+		BlockNumber nblocks;
+
+		if (scan->rs_parallel != NULL)
+			nblocks = ((ParallelBlockTableScanDesc) scan->rs_parallel)->phs_nblocks;
+		else
+			nblocks = hscan->rs_nblocks;
+		pgstat_progress_update_param(PROGRESS_SCAN_BLOCKS_TOTAL, nblocks);
+	}
+
+	if (!allow_sync)
+		helios_scan_setlimits(scan, start_blockno, numblocks);
+	else
+	{
+		/* a synchronized scan covers the whole relation */
+		Assert(start_blockno == 0);
+		Assert(numblocks == InvalidBlockNumber);
+	}
+
+	if (snapshot == SnapshotAny)
+		reltuples = helios_build_all_versions(heapRelation, hscan, &bs,
+											  OldestXmin, anyvisible,
+											  checking_uniqueness, progress);
+	else
+	{
+		BlockNumber previous_blkno = InvalidBlockNumber;
+
+		/*
+		 * The scan returns one visible version per row, already under the
+		 * row's root TID.
+		 */
+		for (;;)
+		{
+			ItemPointerData rowid;
+
+			MemoryContextReset(bs.econtext->ecxt_per_tuple_memory);
+			if (!table_scan_getnextslot(scan, ForwardScanDirection, bs.slot))
+				break;
+
+			CHECK_FOR_INTERRUPTS();
+
+			if (progress)
+				helios_build_progress(hscan, &previous_blkno);
+
+			reltuples += 1;
+			rowid = bs.slot->tts_tid;
+			helios_build_emit(&bs, &rowid, true);
+		}
+	}
+
+	if (progress)
+	{
+		BlockNumber blks_done;
+
+		if (scan->rs_parallel != NULL)
+			blks_done = ((ParallelBlockTableScanDesc) scan->rs_parallel)->phs_nblocks;
+		else
+			blks_done = hscan->rs_nblocks;
+		pgstat_progress_update_param(PROGRESS_SCAN_BLOCKS_DONE, blks_done);
+	}
+
+	table_endscan(scan);
+
+	if (need_unregister_snapshot)
+		UnregisterSnapshot(snapshot);
+
+	ExecDropSingleTupleTableSlot(bs.slot);
+	FreeExecutorState(bs.estate);
+
+	/* these may point into the estate we just freed */
+	indexInfo->ii_ExpressionsState = NIL;
+	indexInfo->ii_PredicateState = NULL;
+
+	return reltuples;
+}
+
+/*
+ * Second table pass of CREATE INDEX CONCURRENTLY, as
+ * heapam_index_validate_scan: insert every row the reference snapshot sees
+ * that the index (whose TIDs arrive sorted through state->tuplesort) does
+ * not have yet.
+ *
+ * The scan reports rows under their ROOT TIDs in increasing order (block
+ * by block, roots in offset order, no synchronized start), so a plain merge
+ * against the sorted index TIDs suffices; heap needs to look back within a
+ * page because it meets heap-only tuples before their roots.
+ */
+void
+helios_index_validate_scan(Relation heapRelation,
+						   Relation indexRelation,
+						   IndexInfo *indexInfo,
+						   Snapshot snapshot,
+						   ValidateIndexState *state)
+{
+	TableScanDesc scan;
+	HeliosScanDesc hscan;
+	Datum		values[INDEX_MAX_KEYS];
+	bool		isnull[INDEX_MAX_KEYS];
+	ExprState  *predicate;
+	TupleTableSlot *slot;
+	EState	   *estate;
+	ExprContext *econtext;
+	BlockNumber previous_blkno = InvalidBlockNumber;
+	ItemPointer indexcursor = NULL;
+	ItemPointerData decoded;
+	bool		tuplesort_empty = false;
+
+	Assert(OidIsValid(indexRelation->rd_rel->relam));
+
+	estate = CreateExecutorState();
+	econtext = GetPerTupleExprContext(estate);
+	slot = table_slot_create(heapRelation, NULL);
+	econtext->ecxt_scantuple = slot;
+	predicate = ExecPrepareQual(indexInfo->ii_Predicate, estate);
+
+	/* block 0 onwards, to match the sorted TIDs: no synchronized scan */
+	scan = table_beginscan_strat(heapRelation, snapshot, 0, NULL, true, false);
+	hscan = (HeliosScanDesc) scan;
+
+	pgstat_progress_update_param(PROGRESS_SCAN_BLOCKS_TOTAL, hscan->rs_nblocks);
+
+	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	{
+		ItemPointerData rowid = slot->tts_tid;
+
+		CHECK_FOR_INTERRUPTS();
+
+		state->htups += 1;
+
+		if (previous_blkno == InvalidBlockNumber ||
+			hscan->rs_cblock != previous_blkno)
+		{
+			pgstat_progress_update_param(PROGRESS_SCAN_BLOCKS_DONE,
+										 hscan->rs_cblock);
+			previous_blkno = hscan->rs_cblock;
+		}
+
+		/* advance the index side until it reaches or passes this row */
+		while (!tuplesort_empty &&
+			   (!indexcursor || ItemPointerCompare(indexcursor, &rowid) < 0))
+		{
+			Datum		ts_val;
+			bool		ts_isnull;
+
+			tuplesort_empty = !tuplesort_getdatum(state->tuplesort, true,
+												  &ts_val, &ts_isnull, NULL);
+			Assert(tuplesort_empty || !ts_isnull);
+			if (!tuplesort_empty)
+			{
+				itemptr_decode(&decoded, DatumGetInt64(ts_val));
+				indexcursor = &decoded;
+
+				/* pass-by-reference int8 leaves memory to free */
+#ifndef USE_FLOAT8_BYVAL
+				pfree(DatumGetPointer(ts_val));
+#endif
+			}
+			else
+				indexcursor = NULL;
+		}
+
+		/* passed it without a match: the row is missing from the index */
+		if (tuplesort_empty || ItemPointerCompare(indexcursor, &rowid) > 0)
+		{
+			MemoryContextReset(econtext->ecxt_per_tuple_memory);
+
+			if (predicate != NULL && !ExecQual(predicate, econtext))
+				continue;
+
+			FormIndexDatum(indexInfo, slot, estate, values, isnull);
+
+			/*
+			 * Even a row whose version is committed dead by now must be
+			 * inserted with the uniqueness check: the insert stands for a
+			 * check on the whole chain, whose updater inserted no entries.
+			 */
+			index_insert(indexRelation, values, isnull, &rowid, heapRelation,
+						 indexInfo->ii_Unique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO,
+						 false, indexInfo);
+
+			state->tups_inserted += 1;
+		}
+	}
+
+	table_endscan(scan);
+
+	ExecDropSingleTupleTableSlot(slot);
+	FreeExecutorState(estate);
+
+	/* these may point into the estate we just freed */
+	indexInfo->ii_ExpressionsState = NIL;
+	indexInfo->ii_PredicateState = NULL;
+}

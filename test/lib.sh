@@ -1,0 +1,51 @@
+# Shared by test/run_all.sh and the bench/ scripts: dependencies, build,
+# and a throwaway cluster on 127.0.0.1.
+
+HELIOS_PACKAGES="make gcc postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap libsimde-dev libtap-parser-sourcehandler-pgtap-perl libipc-run-perl"
+
+helios_install_deps() {
+	local missing="" p
+	for p in $HELIOS_PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "missing Debian packages:$missing (run as root to install them)" >&2
+		return 1
+	fi
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+}
+
+helios_build_install() {
+	local pgc=/usr/lib/postgresql/15/bin/pg_config
+	make -C "$ROOT" -s PG_CONFIG=$pgc >"$ROOT/.build.log" 2>&1 || { cat "$ROOT/.build.log"; return 1; }
+	grep -E "warning:" "$ROOT/.build.log"
+	if [ -w "$($pgc --pkglibdir)" ]; then
+		make -C "$ROOT" -s PG_CONFIG=$pgc install >/dev/null || return 1
+	fi
+}
+
+helios_free_port() {
+	local p
+	for p in $(seq $((50000 + RANDOM % 5000)) 60000); do
+		(exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return 0; }
+	done
+	return 1
+}
+
+# helios_start_cluster DATA PORT SOCKDIR [extra conf lines]
+helios_start_cluster() {
+	local data=$1 port=$2 sock=$3 extra=${4:-}
+	as_user PATH="$PGBIN:$PATH" initdb -U postgres -A trust --no-sync -D "$data" >/dev/null || return 1
+	cat >> "$data/postgresql.conf" <<CONF
+shared_preload_libraries = 'helios'
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$sock'
+max_prepared_transactions = 10
+fsync = off
+wal_level = replica
+$extra
+CONF
+	as_user PATH="$PGBIN:$PATH" pg_ctl -D "$data" -l "$data/server.log" -w start >/dev/null || { cat "$data/server.log"; return 1; }
+}
