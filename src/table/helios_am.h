@@ -47,7 +47,28 @@ extern bool helios_chain_search(Relation rel, Buffer buffer, Snapshot snapshot,
 								OffsetNumber offnum, HeapTuple tuple,
 								bool *all_dead);
 
-/* Fetch the visible version of row tid into slot; false if none. */
+/*
+ * A TID names a row by its root.  After an UPDATE, helios_update rewrites
+ * the caller's TID to name the replaced version itself (a "version TID",
+ * the member's offset with HELIOS_VERSION_TID set), because AFTER ROW
+ * triggers fetch OLD by that TID after the row has a newer version under
+ * the same root.  Only helios_fetch_row accepts version TIDs.
+ */
+#define HELIOS_VERSION_TID		0x8000
+
+static inline bool
+helios_is_version_tid(ItemPointer tid)
+{
+	return (ItemPointerGetOffsetNumberNoCheck(tid) & HELIOS_VERSION_TID) != 0;
+}
+
+/*
+ * Fetch row tid's version into slot; false if none.  With SnapshotAny: a
+ * version TID's own version; for a row, the newest version when this
+ * transaction made it or row-locked it (EvalPlanQual did), else the one the active snapshot sees (what the
+ * statement read, for EvalPlanQual's re-fetch of unlocked rows), else the
+ * newest committed one.
+ */
 extern bool helios_fetch_row(Relation rel, ItemPointer tid, Snapshot snapshot,
 							 TupleTableSlot *slot);
 

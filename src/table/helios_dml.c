@@ -62,7 +62,6 @@ target_member(Relation rel, Buffer buffer, OffsetNumber root,
 	OffsetNumber members[MaxHeapTuplesPerPage];
 	HeapTupleData tp;
 	int			n;
-	TransactionId xmax;
 
 	n = helios_chain_members(page, BufferGetBlockNumber(buffer), root, members);
 	if (n == 0)
@@ -70,25 +69,8 @@ target_member(Relation rel, Buffer buffer, OffsetNumber root,
 
 	/* newest version row-locked by us: EvalPlanQual has been there */
 	helios_member_tuple(rel, buffer, members[n - 1], &tp);
-	xmax = HeapTupleHeaderGetRawXmax(tp.t_data);
-	if (n > 1 && !(tp.t_data->t_infomask & HEAP_XMAX_INVALID) &&
-		HEAP_XMAX_IS_LOCKED_ONLY(tp.t_data->t_infomask))
-	{
-		if (tp.t_data->t_infomask & HEAP_XMAX_IS_MULTI)
-		{
-			if (MultiXactIdIsRunning(xmax, true))
-			{
-				MultiXactMember *mm;
-				int			nm = GetMultiXactIdMembers(xmax, &mm, false, true);
-
-				for (int i = 0; i < nm; i++)
-					if (TransactionIdIsCurrentTransactionId(mm[i].xid))
-						return members[n - 1];
-			}
-		}
-		else if (TransactionIdIsCurrentTransactionId(xmax))
-			return members[n - 1];
-	}
+	if (n > 1 && helios_locked_by_us(tp.t_data))
+		return members[n - 1];
 
 	if (snapshot != InvalidSnapshot && IsMVCCSnapshot(snapshot))
 	{
@@ -827,6 +809,10 @@ l2:
 		slot->tts_tid = heaptup->t_self;
 	slot->tts_tableOid = RelationGetRelid(rel);
 	*update_indexes = !in_chain;
+
+	/* from here on otid names the version replaced, see helios_am.h */
+	ItemPointerSet(otid, ItemPointerGetBlockNumber(&oldtup.t_self),
+				   ItemPointerGetOffsetNumber(&oldtup.t_self) | HELIOS_VERSION_TID);
 
 	if (heaptup != newtup)
 		heap_freetuple(heaptup);

@@ -554,13 +554,185 @@ l4:
 	return result;
 }
 
+/*
+ * Which member of a row's chain a lock request is about.  Heap's callers
+ * name an exact version; a helios TID names the row, so the choice is made
+ * from who is asking:
+ *
+ * - Without TUPLE_LOCK_FLAG_FIND_LAST_VERSION outside a transaction
+ *   snapshot, the only caller is INSERT ... ON CONFLICT under READ
+ *   COMMITTED, which found the row through a dirty snapshot and means the
+ *   version that snapshot sees: the newest one not known dead.
+ * - A flags == 0 request under REPEATABLE READ or SERIALIZABLE is ON
+ *   CONFLICT or a trigger's row fetch.  If this command itself made the
+ *   newest version, that is what ON CONFLICT's dirty snapshot saw; locking
+ *   it reports the row affected twice (TM_Invisible), as heap does.
+ * - A newest version this transaction has row-locked is the one a retry
+ *   after EvalPlanQual or ON CONFLICT means.
+ * - Otherwise the version the caller's snapshot sees, which the executor
+ *   read; if it was updated, helios_lock follows the chain from there.
+ *
+ * Falls back to the newest member.
+ */
+static OffsetNumber
+lock_target(Relation rel, Buffer buffer, OffsetNumber *members, int n,
+			Snapshot snapshot, uint8 flags)
+{
+	HeapTupleData tp;
+	SnapshotData dirty;
+
+	if (snapshot == InvalidSnapshot || !IsMVCCSnapshot(snapshot))
+		return members[n - 1];
+
+	/* already locked by this statement (EvalPlanQual, ON CONFLICT) */
+	helios_member_tuple(rel, buffer, members[n - 1], &tp);
+	if (n > 1 && helios_locked_by_us(tp.t_data))
+		return members[n - 1];
+
+	if (!(flags & TUPLE_LOCK_FLAG_FIND_LAST_VERSION) &&
+		!IsolationUsesXactSnapshot())
+	{
+		InitDirtySnapshot(dirty);
+		for (int i = n - 1; i >= 0; i--)
+		{
+			helios_member_tuple(rel, buffer, members[i], &tp);
+			if (HeapTupleSatisfiesVisibility(&tp, &dirty, buffer))
+				return members[i];
+		}
+		return members[n - 1];
+	}
+
+	if (flags == 0)
+	{
+		helios_member_tuple(rel, buffer, members[n - 1], &tp);
+		if (TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tp.t_data)) &&
+			!HeapTupleSatisfiesVisibility(&tp, snapshot, buffer))
+			return members[n - 1];
+	}
+
+	for (int i = 0; i < n; i++)
+	{
+		helios_member_tuple(rel, buffer, members[i], &tp);
+		if (HeapTupleSatisfiesVisibility(&tp, snapshot, buffer))
+			return members[i];
+	}
+	return members[n - 1];
+}
+
+/*
+ * After the version we meant to lock turned out to be updated by a
+ * committed transaction, find the version of the row to lock instead, as
+ * heapam_tuple_lock does: walk the versions forward, skipping those a dirty
+ * snapshot cannot see (updated or deleted by a committed transaction or by
+ * us), checking that each version's xmin is its predecessor's updater.
+ *
+ * Buffer holds the chain of the row *tid, exclusively locked; from is the
+ * index in members[] of the version to start from (that version is checked
+ * too).  Returns CHASE_LOCK with *member set when a version to lock was
+ * found on this page, CHASE_NEXT_ROW when the walk continues at a new root
+ * (*tid has been updated), CHASE_WAIT after waiting for an in-progress
+ * updater (the walk must be redone), or CHASE_DONE with *result set.
+ */
+typedef enum
+{
+	CHASE_LOCK,
+	CHASE_NEXT_ROW,
+	CHASE_WAIT,
+	CHASE_DONE
+} ChaseStep;
+
+static ChaseStep
+chase_version(Relation rel, Buffer buffer, OffsetNumber *members, int n,
+			  int from, ItemPointer tid, TransactionId *priorXmax,
+			  CommandId cid, LockWaitPolicy wait_policy,
+			  OffsetNumber *member, TM_FailureData *tmfd, TM_Result *result)
+{
+	SnapshotData dirty;
+	HeapTupleData tp;
+
+	InitDirtySnapshot(dirty);
+	for (int i = from; i < n; i++)
+	{
+		helios_member_tuple(rel, buffer, members[i], &tp);
+		if (!TransactionIdEquals(HeapTupleHeaderGetXmin(tp.t_data), *priorXmax))
+		{
+			*result = TM_Deleted;	/* the version we followed is gone */
+			return CHASE_DONE;
+		}
+		if (HeapTupleSatisfiesVisibility(&tp, &dirty, buffer))
+		{
+			if (TransactionIdIsValid(dirty.xmax))
+			{
+				ItemPointerData self = tp.t_self;
+
+				/* being updated by another transaction: wait, then redo */
+				LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+				switch (wait_policy)
+				{
+					case LockWaitBlock:
+						XactLockTableWait(dirty.xmax, rel, &self,
+										  XLTW_FetchUpdated);
+						break;
+					case LockWaitSkip:
+						if (!ConditionalXactLockTableWait(dirty.xmax))
+						{
+							*result = TM_WouldBlock;
+							return CHASE_DONE;
+						}
+						break;
+					case LockWaitError:
+						if (!ConditionalXactLockTableWait(dirty.xmax))
+							ereport(ERROR,
+									(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+									 errmsg("could not obtain lock on row in relation \"%s\"",
+											RelationGetRelationName(rel))));
+						break;
+				}
+				return CHASE_WAIT;
+			}
+			if (TransactionIdIsCurrentTransactionId(*priorXmax) &&
+				HeapTupleHeaderGetCmin(tp.t_data) >= cid)
+			{
+				/* made by a later command of ours: report its cmin */
+				tmfd->xmax = *priorXmax;
+				tmfd->cmax = HeapTupleHeaderGetCmin(tp.t_data);
+				*result = TM_SelfModified;
+				return CHASE_DONE;
+			}
+			*member = members[i];
+			return CHASE_LOCK;
+		}
+
+		/* updated or deleted by a committed transaction, or by us */
+		if (ItemPointerEquals(&tp.t_self, &tp.t_data->t_ctid))
+		{
+			*result = TM_Deleted;
+			return CHASE_DONE;
+		}
+		if (HeapTupleHeaderIndicatesMovedPartitions(tp.t_data))
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("tuple to be locked was already moved to another partition due to concurrent update")));
+		*priorXmax = HeapTupleHeaderGetUpdateXid(tp.t_data);
+		if (!HeapTupleHeaderIsHotUpdated(tp.t_data))
+		{
+			*tid = tp.t_data->t_ctid;	/* the row went on at a new root */
+			return CHASE_NEXT_ROW;
+		}
+	}
+	*result = TM_Deleted;		/* the chain ends in a pruned version */
+	return CHASE_DONE;
+}
+
 TM_Result
 helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 			TupleTableSlot *slot, CommandId cid, LockTupleMode mode,
 			LockWaitPolicy wait_policy, uint8 flags, TM_FailureData *tmfd)
 {
 	bool		follow_updates = (flags & TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS) != 0;
-	OffsetNumber forced = InvalidOffsetNumber;
+	bool		chasing = false;	/* following the row after TM_Updated */
+	OffsetNumber chase_from = InvalidOffsetNumber;
+	TransactionId priorXmax = InvalidTransactionId;
 	TM_Result	result;
 
 	tmfd->traversed = false;
@@ -590,36 +762,41 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 			tmfd->cmax = InvalidCommandId;
 			return TM_Deleted;
 		}
-		if (forced != InvalidOffsetNumber)
+
+		if (chasing)
 		{
-			for (int i = 0; i < n; i++)
-				if (members[i] == forced)
-					member = forced;
-			forced = InvalidOffsetNumber;
-		}
-		if (member == InvalidOffsetNumber)
-		{
-			/*
-			 * The version the snapshot sees, else the newest.  A newest
-			 * version made by this very transaction is the one to lock:
-			 * that is what ON CONFLICT found through its dirty snapshot,
-			 * and locking it reports a second change of the row in one
-			 * command (TM_Invisible) as heap does.
-			 */
-			member = members[n - 1];
-			helios_member_tuple(rel, buffer, member, &tp);
-			if (snapshot != InvalidSnapshot && IsMVCCSnapshot(snapshot) &&
-				!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tp.t_data)))
+			int			from = 0;
+			ChaseStep	step;
+
+			/* in-chain: start at the member the updated version links to */
+			if (chase_from != InvalidOffsetNumber)
+			{
+				from = n;
 				for (int i = 0; i < n; i++)
+					if (members[i] == chase_from)
+						from = i;
+			}
+			step = chase_version(rel, buffer, members, n, from, tid,
+								 &priorXmax, cid, wait_policy, &member,
+								 tmfd, &result);
+			if (step == CHASE_WAIT)
+			{
+				ReleaseBuffer(buffer);	/* already unlocked */
+				continue;
+			}
+			if (step != CHASE_LOCK)
+			{
+				UnlockReleaseBuffer(buffer);
+				if (step == CHASE_NEXT_ROW)
 				{
-					helios_member_tuple(rel, buffer, members[i], &tp);
-					if (HeapTupleSatisfiesVisibility(&tp, snapshot, buffer))
-					{
-						member = members[i];
-						break;
-					}
+					chase_from = InvalidOffsetNumber;
+					continue;
 				}
+				return result;
+			}
 		}
+		else
+			member = lock_target(rel, buffer, members, n, snapshot, flags);
 		helios_member_tuple(rel, buffer, member, &tp);
 
 		result = lock_member(rel, buffer, &tp, tid, cid, mode, wait_policy,
@@ -641,24 +818,31 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 			tmfd->cmax = InvalidCommandId;
 		}
 
-		if (result == TM_Updated && (flags & TUPLE_LOCK_FLAG_FIND_LAST_VERSION) &&
-			!HeapTupleHeaderIndicatesMovedPartitions(tp.t_data))
+		if (result == TM_Updated && (flags & TUPLE_LOCK_FLAG_FIND_LAST_VERSION))
 		{
-			TransactionId updater = HeapTupleHeaderGetUpdateXid(tp.t_data);
-
-			if (TransactionIdIsCurrentTransactionId(updater))
+			if (HeapTupleHeaderIndicatesMovedPartitions(tp.t_data))
 			{
-				/* updated by ourselves in a later command */
 				UnlockReleaseBuffer(buffer);
-				tmfd->xmax = updater;
-				tmfd->cmax = HeapTupleHeaderGetCmax(tp.t_data);
-				return TM_SelfModified;
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("tuple to be locked was already moved to another partition due to concurrent update")));
 			}
+			if (ItemPointerEquals(&tp.t_self, &tp.t_data->t_ctid))
+			{
+				UnlockReleaseBuffer(buffer);
+				return TM_Deleted;
+			}
+			/* signal that a later version of the row is getting locked */
 			tmfd->traversed = true;
+			chasing = true;
+			priorXmax = HeapTupleHeaderGetUpdateXid(tp.t_data);
 			if (HeapTupleHeaderIsHotUpdated(tp.t_data))
-				forced = ItemPointerGetOffsetNumber(&tp.t_data->t_ctid);
+				chase_from = ItemPointerGetOffsetNumber(&tp.t_data->t_ctid);
 			else
+			{
+				chase_from = InvalidOffsetNumber;
 				*tid = tp.t_data->t_ctid;
+			}
 			UnlockReleaseBuffer(buffer);
 			continue;
 		}

@@ -227,6 +227,8 @@ helios_slot_store(TupleTableSlot *slot, HeapTuple tuple, Buffer buffer,
 {
 	HeliosTupleTableSlot *hslot = (HeliosTupleTableSlot *) slot;
 	Buffer		oldbuf = hslot->buffer;
+	ItemPointerData newtid = *tid;	/* tid and tuple may point into slot */
+	HeapTupleData newtup = *tuple;
 
 	Assert(slot->tts_ops == &TTSOpsHeliosTuple);
 
@@ -242,7 +244,7 @@ helios_slot_store(TupleTableSlot *slot, HeapTuple tuple, Buffer buffer,
 		if (!BufferIsValid(oldbuf))
 			IncrBufferRefCount(buffer);
 		hslot->buffer = buffer;
-		hslot->tupdata = *tuple;
+		hslot->tupdata = newtup;
 		hslot->tuple = &hslot->tupdata;
 		Assert(!shouldFree);
 	}
@@ -254,8 +256,8 @@ helios_slot_store(TupleTableSlot *slot, HeapTuple tuple, Buffer buffer,
 	}
 	slot->tts_flags &= ~TTS_FLAG_EMPTY;
 	slot->tts_nvalid = 0;
-	slot->tts_tid = *tid;
-	slot->tts_tableOid = tuple->t_tableOid;
+	slot->tts_tid = newtid;
+	slot->tts_tableOid = newtup.t_tableOid;
 }
 
 HeapTuple

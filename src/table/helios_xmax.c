@@ -909,3 +909,37 @@ helios_xmax_infomask_changed(uint16 new_infomask, uint16 old_infomask)
 
 	return false;
 }
+
+bool
+helios_locked_by_us(HeapTupleHeader tup)
+{
+	TransactionId xmax = HeapTupleHeaderGetRawXmax(tup);
+
+	TransactionId xmin = HeapTupleHeaderGetRawXmin(tup);
+
+	if ((tup->t_infomask & HEAP_XMAX_INVALID) ||
+		!HEAP_XMAX_IS_LOCKED_ONLY(tup->t_infomask) ||
+		TransactionIdIsCurrentTransactionId(xmin))
+		return false;
+	/* a version locked after EvalPlanQual's chase has a committed xmin */
+	if (!HeapTupleHeaderXminCommitted(tup) &&
+		(TransactionIdIsInProgress(xmin) || !TransactionIdDidCommit(xmin)))
+		return false;
+	if (tup->t_infomask & HEAP_XMAX_IS_MULTI)
+	{
+		MultiXactMember *members;
+		int			n;
+		bool		mine = false;
+
+		if (!MultiXactIdIsRunning(xmax, true))
+			return false;
+		n = GetMultiXactIdMembers(xmax, &members, false, true);
+		for (int i = 0; i < n; i++)
+			if (TransactionIdIsCurrentTransactionId(members[i].xid))
+				mine = true;
+		if (n > 0)
+			pfree(members);
+		return mine;
+	}
+	return TransactionIdIsCurrentTransactionId(xmax);
+}

@@ -80,4 +80,11 @@ extern bool helios_conditional_multixact_wait(MultiXactId multi,
 extern bool helios_xmax_infomask_changed(uint16 new_infomask,
 										 uint16 old_infomask);
 
+/*
+ * True if this transaction holds a row lock (not an update) on a version
+ * another transaction made: after EvalPlanQual or ON CONFLICT locked the
+ * newest version of a row, that is the version the statement goes on with.
+ */
+extern bool helios_locked_by_us(HeapTupleHeader tup);
+
 #endif							/* HELIOS_XMAX_H */

@@ -32,6 +32,7 @@
 #include "helios.h"
 #include "table/helios_am.h"
 #include "table/helios_chain.h"
+#include "table/helios_xmax.h"
 #include "wal/helios_xlog.h"
 
 /*
@@ -191,12 +192,57 @@ newest_committed_version(Relation rel, Buffer buffer, OffsetNumber root,
 	return false;
 }
 
+/* The exact version a version TID names, if it is still there. */
+static bool
+fetch_version(Relation rel, Buffer buffer, OffsetNumber offnum,
+			  Snapshot snapshot, HeapTuple tuple)
+{
+	Page		page = BufferGetPage(buffer);
+
+	if (offnum < FirstOffsetNumber || offnum > PageGetMaxOffsetNumber(page) ||
+		!ItemIdIsNormal(PageGetItemId(page, offnum)))
+		return false;
+	helios_member_tuple(rel, buffer, offnum, tuple);
+	return snapshot == SnapshotAny ||
+		HeapTupleSatisfiesVisibility(tuple, snapshot, buffer);
+}
+
+/* SnapshotAny on a row: see helios_fetch_row in helios_am.h. */
+static bool
+fetch_any_version(Relation rel, Buffer buffer, OffsetNumber root,
+				  HeapTuple tuple)
+{
+	OffsetNumber members[MaxHeapTuplesPerPage];
+	int			n = helios_chain_members(BufferGetPage(buffer),
+										 BufferGetBlockNumber(buffer),
+										 root, members);
+
+	if (n == 0)
+		return false;
+	helios_member_tuple(rel, buffer, members[n - 1], tuple);
+	if (TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(tuple->t_data)) ||
+		helios_locked_by_us(tuple->t_data))
+		return true;
+	if (ActiveSnapshotSet())
+	{
+		Snapshot	active = GetActiveSnapshot();
+
+		for (int i = 0; i < n; i++)
+		{
+			helios_member_tuple(rel, buffer, members[i], tuple);
+			if (HeapTupleSatisfiesVisibility(tuple, active, buffer))
+				return true;
+		}
+	}
+	return newest_committed_version(rel, buffer, root, tuple);
+}
+
 bool
 helios_fetch_row(Relation rel, ItemPointer tid, Snapshot snapshot,
 				 TupleTableSlot *slot)
 {
 	BlockNumber blkno = ItemPointerGetBlockNumber(tid);
-	OffsetNumber offnum = ItemPointerGetOffsetNumber(tid);
+	OffsetNumber offnum = ItemPointerGetOffsetNumberNoCheck(tid);
 	Buffer		buffer;
 	HeapTupleData tuple;
 	bool		found;
@@ -207,8 +253,11 @@ helios_fetch_row(Relation rel, ItemPointer tid, Snapshot snapshot,
 	LockBuffer(buffer, BUFFER_LOCK_SHARE);
 	helios_check_page(rel, buffer);
 
-	if (snapshot == SnapshotAny)
-		found = newest_committed_version(rel, buffer, offnum, &tuple);
+	if (helios_is_version_tid(tid))
+		found = fetch_version(rel, buffer, offnum & ~HELIOS_VERSION_TID,
+							  snapshot, &tuple);
+	else if (snapshot == SnapshotAny)
+		found = fetch_any_version(rel, buffer, offnum, &tuple);
 	else
 		found = helios_chain_search(rel, buffer, snapshot, offnum, &tuple, NULL);
 	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
