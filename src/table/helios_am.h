@@ -65,7 +65,7 @@ helios_is_version_tid(ItemPointer tid)
 /*
  * Fetch row tid's version into slot; false if none.  With SnapshotAny: a
  * version TID's own version; for a row, the newest version when this
- * transaction made it or row-locked it (EvalPlanQual did), else the one the active snapshot sees (what the
+ * transaction made, row-locked (EvalPlanQual did) or deleted it, else the one the active snapshot sees (what the
  * statement read, for EvalPlanQual's re-fetch of unlocked rows), else the
  * newest committed one.
  */

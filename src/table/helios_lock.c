@@ -676,6 +676,8 @@ chase_version(Relation rel, Buffer buffer, OffsetNumber *members, int n,
 					case LockWaitSkip:
 						if (!ConditionalXactLockTableWait(dirty.xmax))
 						{
+							/* CHASE_DONE returns the buffer locked */
+							LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
 							*result = TM_WouldBlock;
 							return CHASE_DONE;
 						}

@@ -207,6 +207,15 @@ fetch_version(Relation rel, Buffer buffer, OffsetNumber offnum,
 		HeapTupleSatisfiesVisibility(tuple, snapshot, buffer);
 }
 
+/* Did this transaction delete this version (RETURNING, AFTER triggers)? */
+static bool
+deleted_by_us(HeapTupleHeader tup)
+{
+	return !(tup->t_infomask & HEAP_XMAX_INVALID) &&
+		!HEAP_XMAX_IS_LOCKED_ONLY(tup->t_infomask) &&
+		TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetUpdateXid(tup));
+}
+
 /* SnapshotAny on a row: see helios_fetch_row in helios_am.h. */
 static bool
 fetch_any_version(Relation rel, Buffer buffer, OffsetNumber root,
@@ -221,7 +230,8 @@ fetch_any_version(Relation rel, Buffer buffer, OffsetNumber root,
 		return false;
 	helios_member_tuple(rel, buffer, members[n - 1], tuple);
 	if (TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(tuple->t_data)) ||
-		helios_locked_by_us(tuple->t_data))
+		helios_locked_by_us(tuple->t_data) ||
+		deleted_by_us(tuple->t_data))
 		return true;
 	if (ActiveSnapshotSet())
 	{
