@@ -45,6 +45,11 @@ UPDATE hchild SET x = x + 1;
 DELETE FROM hparent WHERE id = 2;
 SELECT * FROM hchild ORDER BY id;
 UPDATE hparent SET id = 5 WHERE id = 1;
+-- the referencing column is not indexed: the update stays in the row's
+-- chain, and the foreign key is still checked against the new value
+UPDATE hchild SET pid = 3 WHERE id = 10;
+UPDATE hchild SET pid = 1, x = 5 WHERE id = 10;
+SELECT * FROM hchild ORDER BY id;
 
 -- CHECK, NOT NULL, unique violations report the helios table
 CREATE TABLE hk (a int NOT NULL CHECK (a > 0), b int UNIQUE) USING helios;
@@ -71,6 +76,11 @@ INSERT INTO hu VALUES (100, 'new');
 UPDATE hu SET v = 'newer' WHERE k = 100;
 UPDATE hu SET v = 'newer' WHERE k = 100;
 DELETE FROM hu WHERE k = 100;
+-- OLD and NEW of AFTER triggers, in a transaction updating a row twice
+BEGIN;
+UPDATE hu SET v = 'v1' WHERE k = 1;
+UPDATE hu SET v = 'v2' WHERE k = 1;
+COMMIT;
 SELECT * FROM hlog;
 
 -- MERGE
