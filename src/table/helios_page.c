@@ -56,6 +56,30 @@ helios_check_page(Relation rel, Buffer buf)
 }
 
 /*
+ * Check that normal item off of a page lies inside the tuple area and can
+ * hold a tuple header: a corrupt line pointer must not send a reader
+ * outside the page.
+ */
+void
+helios_check_item(Relation rel, Buffer buf, OffsetNumber off)
+{
+	Page		page = BufferGetPage(buf);
+	PageHeader	phdr = (PageHeader) page;
+	ItemId		lp = PageGetItemId(page, off);
+
+	if (ItemIdGetOffset(lp) < phdr->pd_upper ||
+		ItemIdGetOffset(lp) + ItemIdGetLength(lp) > phdr->pd_special ||
+		ItemIdGetLength(lp) < SizeofHeapTupleHeader ||
+		((HeapTupleHeader) PageGetItem(page, lp))->t_hoff > ItemIdGetLength(lp))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("helios page %u of relation \"%s\" is corrupt",
+						BufferGetBlockNumber(buf), RelationGetRelationName(rel)),
+				 errdetail("Item %u has offset %u and length %u.", off,
+						   ItemIdGetOffset(lp), ItemIdGetLength(lp))));
+}
+
+/*
  * Free space for a new tuple, counting the line pointer it needs unless a
  * free one can be reused; zero once the line pointer array is full.
  */

@@ -58,6 +58,7 @@ typedef HeliosPageOpaqueData *HeliosPageOpaque;
 
 extern void helios_page_init(Page page);
 extern void helios_check_page(Relation rel, Buffer buf);
+extern void helios_check_item(Relation rel, Buffer buf, OffsetNumber off);
 extern Size helios_page_free_space(Page page);
 
 #endif							/* HELIOS_PAGE_H */

@@ -267,6 +267,7 @@ prune_page(Relation rel, Buffer buffer, TransactionId oldest_xmin,
 			prstate.htsv[offnum] = -1;
 			continue;
 		}
+		helios_check_item(rel, buffer, offnum);
 		tup.t_data = (HeapTupleHeader) PageGetItem(page, itemid);
 		tup.t_len = ItemIdGetLength(itemid);
 		ItemPointerSet(&tup.t_self, blkno, offnum);

@@ -109,14 +109,7 @@ static inline void
 helios_item_tuple(Relation rel, Buffer buffer, OffsetNumber off,
 				  HeapTuple tuple)
 {
-	Page		page = BufferGetPage(buffer);
-	ItemId		lp = PageGetItemId(page, off);
-
-	Assert(ItemIdIsNormal(lp));
-	tuple->t_data = (HeapTupleHeader) PageGetItem(page, lp);
-	tuple->t_len = ItemIdGetLength(lp);
-	tuple->t_tableOid = RelationGetRelid(rel);
-	ItemPointerSet(&tuple->t_self, BufferGetBlockNumber(buffer), off);
+	helios_member_tuple(rel, buffer, off, tuple);
 }
 
 /*

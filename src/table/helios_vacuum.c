@@ -283,6 +283,7 @@ page_is_all_visible(LVRelState *vacrel, Buffer buf,
 			break;
 		}
 
+		helios_check_item(vacrel->rel, buf, offnum);
 		ItemPointerSet(&tuple.t_self, BufferGetBlockNumber(buf), offnum);
 		tuple.t_data = (HeapTupleHeader) PageGetItem(page, itemid);
 		tuple.t_len = ItemIdGetLength(itemid);

@@ -75,7 +75,8 @@ helios_chain_members(Page page, BlockNumber blkno, OffsetNumber root,
 		if (TransactionIdIsValid(prev_xmax) &&
 			!TransactionIdEquals(prev_xmax, HeapTupleHeaderGetXmin(htup)))
 			break;
-		Assert(n < MaxHeapTuplesPerPage);
+		if (n >= MaxHeapTuplesPerPage)
+			break;				/* a cycle: only a corrupt page has one */
 		members[n++] = offnum;
 		if (!HeapTupleHeaderIsHotUpdated(htup))
 			break;
@@ -95,6 +96,7 @@ helios_member_tuple(Relation rel, Buffer buffer, OffsetNumber offnum,
 	ItemId		lp = PageGetItemId(page, offnum);
 
 	Assert(ItemIdIsNormal(lp));
+	helios_check_item(rel, buffer, offnum);
 	tuple->t_data = (HeapTupleHeader) PageGetItem(page, lp);
 	tuple->t_len = ItemIdGetLength(lp);
 	tuple->t_tableOid = RelationGetRelid(rel);
