@@ -2,8 +2,8 @@
  *
  * helios_scan.c
  *	  Read paths of the helios table access method: sequential, parallel,
- *	  TID range, bitmap, TABLESAMPLE and ANALYZE scans, index fetches, and
- *	  the table side of CREATE INDEX [CONCURRENTLY].
+ *	  TID range, bitmap, TABLESAMPLE and ANALYZE scans, and index fetches.
+ *	  The table side of CREATE INDEX is in helios_index.c.
  *
  * A row is named by its root TID (helios_am.h, src/table/README).  Every
  * scan therefore walks ROOT line pointers (a normal line pointer whose tuple
@@ -104,13 +104,6 @@ helios_item_is_root(Page page, OffsetNumber off)
 	return !HeapTupleHeaderIsHeapOnly((HeapTupleHeader) PageGetItem(page, lp));
 }
 
-/* Point tuple at the version stored in item off of the page in buffer. */
-static inline void
-helios_item_tuple(Relation rel, Buffer buffer, OffsetNumber off,
-				  HeapTuple tuple)
-{
-	helios_member_tuple(rel, buffer, off, tuple);
-}
 
 /*
  * Collect the rows of the page in buffer (share-locked by the caller) that
@@ -172,7 +165,7 @@ helios_conflict_out_newer(Relation rel, Buffer buffer, Snapshot snapshot,
 	{
 		HeapTupleData tuple;
 
-		helios_item_tuple(rel, buffer, members[i], &tuple);
+		helios_member_tuple(rel, buffer, members[i], &tuple);
 		HeapCheckForSerializableConflictOut(false, rel, &tuple, buffer,
 											snapshot);
 	}
@@ -584,7 +577,7 @@ helios_gettup_pagemode(HeliosScanDesc scan, ScanDirection dir,
 		if (!scan->rs_inited || scan->rs_cindex < 0 ||
 			scan->rs_cindex >= scan->rs_ntuples)
 			return false;
-		helios_item_tuple(rel, scan->rs_cbuf,
+		helios_member_tuple(rel, scan->rs_cbuf,
 						  scan->rs_veroffs[scan->rs_cindex], &tuple);
 		ItemPointerSet(&rowid, scan->rs_cblock,
 					   scan->rs_rootoffs[scan->rs_cindex]);
@@ -617,7 +610,7 @@ helios_gettup_pagemode(HeliosScanDesc scan, ScanDirection dir,
 			HeapTupleData tuple;
 			ItemPointerData rowid;
 
-			helios_item_tuple(rel, scan->rs_cbuf,
+			helios_member_tuple(rel, scan->rs_cbuf,
 							  scan->rs_veroffs[lineindex], &tuple);
 			ItemPointerSet(&rowid, scan->rs_cblock,
 						   scan->rs_rootoffs[lineindex]);
@@ -666,7 +659,7 @@ helios_gettup(HeliosScanDesc scan, ScanDirection dir, TupleTableSlot *slot)
 		/* refetch the row returned last; the pin kept it in place */
 		if (!scan->rs_inited || !OffsetNumberIsValid(scan->rs_cveroff))
 			return false;
-		helios_item_tuple(rel, scan->rs_cbuf, scan->rs_cveroff, &tuple);
+		helios_member_tuple(rel, scan->rs_cbuf, scan->rs_cveroff, &tuple);
 		ItemPointerSet(&rowid, scan->rs_cblock, scan->rs_coffset);
 		helios_slot_store(slot, &tuple, scan->rs_cbuf, &rowid, false);
 		return true;
@@ -1162,7 +1155,7 @@ helios_scan_bitmap_next_tuple(TableScanDesc sscan, TBMIterateResult *tbmres,
 	if (scan->rs_cindex < 0 || scan->rs_cindex >= scan->rs_ntuples)
 		return false;
 
-	helios_item_tuple(sscan->rs_rd, scan->rs_cbuf,
+	helios_member_tuple(sscan->rs_rd, scan->rs_cbuf,
 					  scan->rs_veroffs[scan->rs_cindex], &tuple);
 	ItemPointerSet(&rowid, scan->rs_cblock, scan->rs_rootoffs[scan->rs_cindex]);
 
@@ -1286,7 +1279,7 @@ helios_scan_sample_next_tuple(TableScanDesc sscan, SampleScanState *scanstate,
 
 				if (scan->rs_rootoffs[mid] == tupoffset)
 				{
-					helios_item_tuple(rel, buffer, scan->rs_veroffs[mid],
+					helios_member_tuple(rel, buffer, scan->rs_veroffs[mid],
 									  &tuple);
 					visible = true;
 					break;
@@ -1390,7 +1383,7 @@ helios_scan_analyze_next_tuple(TableScanDesc sscan, TransactionId OldestXmin,
 			continue;
 		}
 
-		helios_item_tuple(rel, scan->rs_cbuf, off, &tuple);
+		helios_member_tuple(rel, scan->rs_cbuf, off, &tuple);
 
 		switch (HeapTupleSatisfiesVacuum(&tuple, OldestXmin, scan->rs_cbuf))
 		{
@@ -1464,601 +1457,4 @@ helios_scan_analyze_next_tuple(TableScanDesc sscan, TransactionId OldestXmin,
 	ExecClearTuple(slot);
 
 	return false;
-}
-
-
-/* ----------------------------------------------------------------
- *		CREATE INDEX
- * ----------------------------------------------------------------
- */
-
-/* What an index build needs to turn a stored row into index entries. */
-typedef struct HeliosBuildState
-{
-	Relation	indexRelation;
-	IndexInfo  *indexInfo;
-	IndexBuildCallback callback;
-	void	   *callback_state;
-	EState	   *estate;
-	ExprContext *econtext;
-	ExprState  *predicate;
-	TupleTableSlot *slot;		/* holds the row under test */
-	Datum		values[INDEX_MAX_KEYS];
-	bool		isnull[INDEX_MAX_KEYS];
-} HeliosBuildState;
-
-/* Hand the row in bs->slot to the index AM under TID rowid. */
-static void
-helios_build_emit(HeliosBuildState *bs, ItemPointer rowid, bool tupleIsAlive)
-{
-	/* partial index: rows that fail the predicate get no entry */
-	if (bs->predicate != NULL && !ExecQual(bs->predicate, bs->econtext))
-		return;
-
-	/* extract the key columns, evaluating expressions if any */
-	FormIndexDatum(bs->indexInfo, bs->slot, bs->estate, bs->values,
-				   bs->isnull);
-
-	/*
-	 * The AM gets values rather than an index tuple, since some AMs process
-	 * the data further first.
-	 */
-	bs->callback(bs->indexRelation, rowid, bs->values, bs->isnull,
-				 tupleIsAlive, bs->callback_state);
-}
-
-/*
- * Report progress if the scan moved to another block since the last call.
- */
-static void
-helios_build_progress(HeliosScanDesc hscan, BlockNumber *previous_blkno)
-{
-	BlockNumber blocks_done = helios_scan_blocks_done(hscan);
-
-	if (blocks_done != *previous_blkno)
-	{
-		pgstat_progress_update_param(PROGRESS_SCAN_BLOCKS_DONE, blocks_done);
-		*previous_blkno = blocks_done;
-	}
-}
-
-/*
- * SnapshotAny build: look at every stored version and decide with
- * HeapTupleSatisfiesVacuum, exactly as heapam_index_build_range_scan,
- * because RECENTLY_DEAD versions must be indexed for transactions that
- * still see them.  Versions are indexed under their row's ROOT TID.
- *
- * Each item is examined under the share lock taken just for it, reading
- * the line pointer array afresh: with only ShareUpdateExclusiveLock (BRIN
- * summarization) rows may be added to the page while we are on it.
- */
-static double
-helios_build_all_versions(Relation heapRelation, HeliosScanDesc hscan,
-						  HeliosBuildState *bs, TransactionId OldestXmin,
-						  bool anyvisible, bool checking_uniqueness,
-						  bool progress)
-{
-	IndexInfo  *indexInfo = bs->indexInfo;
-	bool		is_system_catalog = IsSystemRelation(heapRelation);
-	BlockNumber previous_blkno = InvalidBlockNumber;
-	double		reltuples = 0;
-
-	while (helios_scan_next_page(hscan))
-	{
-		Buffer		buffer = hscan->rs_cbuf;
-		BlockNumber blkno = hscan->rs_cblock;
-		Page		page = BufferGetPage(buffer);
-		OffsetNumber root_offsets[MaxHeapTuplesPerPage];
-		OffsetNumber offnum;
-
-		CHECK_FOR_INTERRUPTS();
-
-		if (progress)
-			helios_build_progress(hscan, &previous_blkno);
-
-		/*
-		 * The roots stay valid while we hold the pin: no pruning can happen,
-		 * and liveness changes do not move chains.  Waiting for another
-		 * transaction below does not invalidate them either.
-		 */
-		LockBuffer(buffer, BUFFER_LOCK_SHARE);
-		helios_check_page(heapRelation, buffer);
-		helios_get_root_tuples(page, root_offsets);
-		LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
-
-		for (offnum = FirstOffsetNumber;; offnum = OffsetNumberNext(offnum))
-		{
-			HeapTupleData tuple;
-			ItemPointerData rowid;
-			ItemId		lp;
-			bool		indexIt = false;
-			bool		tupleIsAlive = false;
-
-			CHECK_FOR_INTERRUPTS();
-
-			LockBuffer(buffer, BUFFER_LOCK_SHARE);
-			if (offnum > PageGetMaxOffsetNumber(page))
-			{
-				LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
-				break;
-			}
-			lp = PageGetItemId(page, offnum);
-			if (!ItemIdIsNormal(lp))
-			{
-				LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
-				continue;
-			}
-			helios_item_tuple(heapRelation, buffer, offnum, &tuple);
-
-			for (;;)
-			{
-				TransactionId xwait = InvalidTransactionId;
-
-				/*
-				 * The live/dead rules must match ANALYZE's, or CREATE INDEX
-				 * and ANALYZE would compute different reltuples.
-				 */
-				switch (HeapTupleSatisfiesVacuum(&tuple, OldestXmin, buffer))
-				{
-					case HEAPTUPLE_DEAD:
-						indexIt = false;
-						tupleIsAlive = false;
-						break;
-
-					case HEAPTUPLE_LIVE:
-						indexIt = true;
-						tupleIsAlive = true;
-						reltuples += 1;
-						break;
-
-					case HEAPTUPLE_RECENTLY_DEAD:
-
-						/*
-						 * Older snapshots may still need it, so index it ...
-						 * unless it was updated within its chain: the chain
-						 * is indexed once, through the version at its end,
-						 * and snapshots that see this older version cannot
-						 * use the new index (ii_BrokenHotChain).
-						 */
-						if (HeapTupleIsHotUpdated(&tuple))
-						{
-							indexIt = false;
-							indexInfo->ii_BrokenHotChain = true;
-						}
-						else
-							indexIt = true;
-						/* never unique-checked, never counted */
-						tupleIsAlive = false;
-						break;
-
-					case HEAPTUPLE_INSERT_IN_PROGRESS:
-						if (anyvisible)
-						{
-							indexIt = true;
-							tupleIsAlive = true;
-							reltuples += 1;
-							break;
-						}
-
-						/*
-						 * With ShareLock on the table this is normally our
-						 * own insert; system catalogs release write locks
-						 * early, so there it can be someone else's.
-						 */
-						if (!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tuple.t_data)))
-						{
-							if (!is_system_catalog)
-								ereport(WARNING,
-										(errcode(ERRCODE_WARNING),
-										 errmsg("concurrent insert in progress within table \"%s\"",
-												RelationGetRelationName(heapRelation))));
-
-							/*
-							 * Indexing it could raise a bogus uniqueness
-							 * failure if the inserter aborts: wait for it.
-							 */
-							if (checking_uniqueness)
-							{
-								xwait = HeapTupleHeaderGetXmin(tuple.t_data);
-								break;
-							}
-						}
-						else
-						{
-							/* counted as live only if ours, as ANALYZE does */
-							reltuples += 1;
-						}
-						/* if the build commits, the row is good */
-						indexIt = true;
-						tupleIsAlive = true;
-						break;
-
-					case HEAPTUPLE_DELETE_IN_PROGRESS:
-						if (anyvisible)
-						{
-							indexIt = true;
-							tupleIsAlive = false;
-							reltuples += 1;
-							break;
-						}
-
-						if (!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetUpdateXid(tuple.t_data)))
-						{
-							if (!is_system_catalog)
-								ereport(WARNING,
-										(errcode(ERRCODE_WARNING),
-										 errmsg("concurrent delete in progress within table \"%s\"",
-												RelationGetRelationName(heapRelation))));
-
-							/*
-							 * Wait for the deleter if the answer matters: a
-							 * unique check must not miss a row that survives
-							 * an abort, and a version updated within its
-							 * chain must be indexed only if the update
-							 * aborts.
-							 */
-							if (checking_uniqueness ||
-								HeapTupleIsHotUpdated(&tuple))
-							{
-								xwait = HeapTupleHeaderGetUpdateXid(tuple.t_data);
-								break;
-							}
-
-							/* else as RECENTLY_DEAD, but counted as ANALYZE */
-							indexIt = true;
-							reltuples += 1;
-						}
-						else if (HeapTupleIsHotUpdated(&tuple))
-						{
-							/*
-							 * Our own deletion of a chain-updated version:
-							 * assume we commit, as for RECENTLY_DEAD.
-							 */
-							indexIt = false;
-							indexInfo->ii_BrokenHotChain = true;
-						}
-						else
-						{
-							/* our own deletion: index, don't check or count */
-							indexIt = true;
-						}
-						tupleIsAlive = false;
-						break;
-
-					default:
-						elog(ERROR, "unexpected HeapTupleSatisfiesVacuum result");
-						indexIt = tupleIsAlive = false; /* keep compiler quiet */
-						break;
-				}
-
-				if (!TransactionIdIsValid(xwait))
-					break;
-
-				/* wait without the buffer lock, then look again */
-				LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
-				XactLockTableWait(xwait, heapRelation, &tuple.t_self,
-								  XLTW_InsertIndexUnique);
-				CHECK_FOR_INTERRUPTS();
-				LockBuffer(buffer, BUFFER_LOCK_SHARE);
-			}
-
-			LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
-
-			if (!indexIt)
-				continue;
-
-			/*
-			 * Index entries name rows by their root.  A heap-only version
-			 * whose root we do not know appeared after we mapped the page
-			 * (see above): map it again.
-			 */
-			if (HeapTupleHeaderIsHeapOnly(tuple.t_data))
-			{
-				if (!OffsetNumberIsValid(root_offsets[offnum - 1]))
-				{
-					LockBuffer(buffer, BUFFER_LOCK_SHARE);
-					helios_get_root_tuples(page, root_offsets);
-					LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
-				}
-				if (!OffsetNumberIsValid(root_offsets[offnum - 1]))
-					ereport(ERROR,
-							(errcode(ERRCODE_DATA_CORRUPTED),
-							 errmsg_internal("failed to find root of version (%u,%u) in table \"%s\"",
-											 blkno, offnum,
-											 RelationGetRelationName(heapRelation))));
-				ItemPointerSet(&rowid, blkno, root_offsets[offnum - 1]);
-			}
-			else
-				ItemPointerSet(&rowid, blkno, offnum);
-
-			MemoryContextReset(bs->econtext->ecxt_per_tuple_memory);
-			helios_slot_store(bs->slot, &tuple, buffer, &rowid, false);
-			helios_build_emit(bs, &rowid, tupleIsAlive);
-		}
-	}
-
-	return reltuples;
-}
-
-/*
- * Table side of CREATE INDEX, as heapam_index_build_range_scan.  A normal
- * build reads every version with SnapshotAny and decides liveness itself;
- * a concurrent build (or bootstrap) indexes what an MVCC snapshot sees.
- * Either way each entry carries the ROOT TID of its row, and at most one
- * version per chain is indexed (else two entries would name one row).
- */
-double
-helios_index_build_range_scan(Relation heapRelation,
-							  Relation indexRelation,
-							  IndexInfo *indexInfo,
-							  bool allow_sync,
-							  bool anyvisible,
-							  bool progress,
-							  BlockNumber start_blockno,
-							  BlockNumber numblocks,
-							  IndexBuildCallback callback,
-							  void *callback_state,
-							  TableScanDesc scan)
-{
-	HeliosBuildState bs;
-	HeliosScanDesc hscan;
-	bool		checking_uniqueness;
-	Snapshot	snapshot;
-	bool		need_unregister_snapshot = false;
-	TransactionId OldestXmin;
-	double		reltuples = 0;
-
-	Assert(OidIsValid(indexRelation->rd_rel->relam));
-
-	checking_uniqueness = (indexInfo->ii_Unique ||
-						   indexInfo->ii_ExclusionOps != NULL);
-
-	/* "any visible" mode cannot be combined with uniqueness checks */
-	Assert(!(anyvisible && checking_uniqueness));
-
-	/* executor state for expressions and predicates, and a row slot */
-	bs.indexRelation = indexRelation;
-	bs.indexInfo = indexInfo;
-	bs.callback = callback;
-	bs.callback_state = callback_state;
-	bs.estate = CreateExecutorState();
-	bs.econtext = GetPerTupleExprContext(bs.estate);
-	bs.slot = table_slot_create(heapRelation, NULL);
-	bs.econtext->ecxt_scantuple = bs.slot;
-	bs.predicate = ExecPrepareQual(indexInfo->ii_Predicate, bs.estate);
-
-	/*
-	 * SnapshotAny unless the build is concurrent (or in bootstrap), in which
-	 * case an MVCC snapshot decides what to index.  Lazy VACUUMs may be
-	 * ignored when computing the horizon.
-	 */
-	OldestXmin = InvalidTransactionId;
-	if (!IsBootstrapProcessingMode() && !indexInfo->ii_Concurrent)
-		OldestXmin = GetOldestNonRemovableTransactionId(heapRelation);
-
-	if (!scan)
-	{
-		/* serial build: our own scan, and our own snapshot if MVCC */
-		if (!TransactionIdIsValid(OldestXmin))
-		{
-			snapshot = RegisterSnapshot(GetTransactionSnapshot());
-			need_unregister_snapshot = true;
-		}
-		else
-			snapshot = SnapshotAny;
-
-		scan = table_beginscan_strat(heapRelation, snapshot, 0, NULL,
-									 true, allow_sync);
-	}
-	else
-	{
-		/*
-		 * Parallel build: the leader set up the scan and its snapshot, by
-		 * the same rule as above.
-		 */
-		Assert(!IsBootstrapProcessingMode());
-		Assert(allow_sync);
-		snapshot = scan->rs_snapshot;
-	}
-
-	hscan = (HeliosScanDesc) scan;
-
-	Assert(snapshot == SnapshotAny || IsMVCCSnapshot(snapshot));
-	Assert(snapshot == SnapshotAny ? TransactionIdIsValid(OldestXmin) :
-		   !TransactionIdIsValid(OldestXmin));
-	Assert(snapshot == SnapshotAny || !anyvisible);
-
-	if (progress)
-	{
-		BlockNumber nblocks;
-
-		if (scan->rs_parallel != NULL)
-			nblocks = ((ParallelBlockTableScanDesc) scan->rs_parallel)->phs_nblocks;
-		else
-			nblocks = hscan->rs_nblocks;
-		pgstat_progress_update_param(PROGRESS_SCAN_BLOCKS_TOTAL, nblocks);
-	}
-
-	if (!allow_sync)
-		helios_scan_setlimits(scan, start_blockno, numblocks);
-	else
-	{
-		/* a synchronized scan covers the whole relation */
-		Assert(start_blockno == 0);
-		Assert(numblocks == InvalidBlockNumber);
-	}
-
-	if (snapshot == SnapshotAny)
-		reltuples = helios_build_all_versions(heapRelation, hscan, &bs,
-											  OldestXmin, anyvisible,
-											  checking_uniqueness, progress);
-	else
-	{
-		BlockNumber previous_blkno = InvalidBlockNumber;
-
-		/*
-		 * The scan returns one visible version per row, already under the
-		 * row's root TID.
-		 */
-		for (;;)
-		{
-			ItemPointerData rowid;
-
-			MemoryContextReset(bs.econtext->ecxt_per_tuple_memory);
-			if (!table_scan_getnextslot(scan, ForwardScanDirection, bs.slot))
-				break;
-
-			CHECK_FOR_INTERRUPTS();
-
-			if (progress)
-				helios_build_progress(hscan, &previous_blkno);
-
-			reltuples += 1;
-			rowid = bs.slot->tts_tid;
-			helios_build_emit(&bs, &rowid, true);
-		}
-	}
-
-	if (progress)
-	{
-		BlockNumber blks_done;
-
-		if (scan->rs_parallel != NULL)
-			blks_done = ((ParallelBlockTableScanDesc) scan->rs_parallel)->phs_nblocks;
-		else
-			blks_done = hscan->rs_nblocks;
-		pgstat_progress_update_param(PROGRESS_SCAN_BLOCKS_DONE, blks_done);
-	}
-
-	table_endscan(scan);
-
-	if (need_unregister_snapshot)
-		UnregisterSnapshot(snapshot);
-
-	ExecDropSingleTupleTableSlot(bs.slot);
-	FreeExecutorState(bs.estate);
-
-	/* these may point into the estate we just freed */
-	indexInfo->ii_ExpressionsState = NIL;
-	indexInfo->ii_PredicateState = NULL;
-
-	return reltuples;
-}
-
-/*
- * Second table pass of CREATE INDEX CONCURRENTLY, as
- * heapam_index_validate_scan: insert every row the reference snapshot sees
- * that the index (whose TIDs arrive sorted through state->tuplesort) does
- * not have yet.
- *
- * The scan reports rows under their ROOT TIDs in increasing order (block
- * by block, roots in offset order, no synchronized start), so a plain merge
- * against the sorted index TIDs suffices; heap needs to look back within a
- * page because it meets heap-only tuples before their roots.
- */
-void
-helios_index_validate_scan(Relation heapRelation,
-						   Relation indexRelation,
-						   IndexInfo *indexInfo,
-						   Snapshot snapshot,
-						   ValidateIndexState *state)
-{
-	TableScanDesc scan;
-	HeliosScanDesc hscan;
-	Datum		values[INDEX_MAX_KEYS];
-	bool		isnull[INDEX_MAX_KEYS];
-	ExprState  *predicate;
-	TupleTableSlot *slot;
-	EState	   *estate;
-	ExprContext *econtext;
-	BlockNumber previous_blkno = InvalidBlockNumber;
-	ItemPointer indexcursor = NULL;
-	ItemPointerData decoded;
-	bool		tuplesort_empty = false;
-
-	Assert(OidIsValid(indexRelation->rd_rel->relam));
-
-	estate = CreateExecutorState();
-	econtext = GetPerTupleExprContext(estate);
-	slot = table_slot_create(heapRelation, NULL);
-	econtext->ecxt_scantuple = slot;
-	predicate = ExecPrepareQual(indexInfo->ii_Predicate, estate);
-
-	/* block 0 onwards, to match the sorted TIDs: no synchronized scan */
-	scan = table_beginscan_strat(heapRelation, snapshot, 0, NULL, true, false);
-	hscan = (HeliosScanDesc) scan;
-
-	pgstat_progress_update_param(PROGRESS_SCAN_BLOCKS_TOTAL, hscan->rs_nblocks);
-
-	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
-	{
-		ItemPointerData rowid = slot->tts_tid;
-
-		CHECK_FOR_INTERRUPTS();
-
-		state->htups += 1;
-
-		if (previous_blkno == InvalidBlockNumber ||
-			hscan->rs_cblock != previous_blkno)
-		{
-			pgstat_progress_update_param(PROGRESS_SCAN_BLOCKS_DONE,
-										 hscan->rs_cblock);
-			previous_blkno = hscan->rs_cblock;
-		}
-
-		/* advance the index side until it reaches or passes this row */
-		while (!tuplesort_empty &&
-			   (!indexcursor || ItemPointerCompare(indexcursor, &rowid) < 0))
-		{
-			Datum		ts_val;
-			bool		ts_isnull;
-
-			tuplesort_empty = !tuplesort_getdatum(state->tuplesort, true,
-												  &ts_val, &ts_isnull, NULL);
-			Assert(tuplesort_empty || !ts_isnull);
-			if (!tuplesort_empty)
-			{
-				itemptr_decode(&decoded, DatumGetInt64(ts_val));
-				indexcursor = &decoded;
-
-				/* pass-by-reference int8 leaves memory to free */
-#ifndef USE_FLOAT8_BYVAL
-				pfree(DatumGetPointer(ts_val));
-#endif
-			}
-			else
-				indexcursor = NULL;
-		}
-
-		/* passed it without a match: the row is missing from the index */
-		if (tuplesort_empty || ItemPointerCompare(indexcursor, &rowid) > 0)
-		{
-			MemoryContextReset(econtext->ecxt_per_tuple_memory);
-
-			if (predicate != NULL && !ExecQual(predicate, econtext))
-				continue;
-
-			FormIndexDatum(indexInfo, slot, estate, values, isnull);
-
-			/*
-			 * Even a row whose version is committed dead by now must be
-			 * inserted with the uniqueness check: the insert stands for a
-			 * check on the whole chain, whose updater inserted no entries.
-			 */
-			index_insert(indexRelation, values, isnull, &rowid, heapRelation,
-						 indexInfo->ii_Unique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO,
-						 false, indexInfo);
-
-			state->tups_inserted += 1;
-		}
-	}
-
-	table_endscan(scan);
-
-	ExecDropSingleTupleTableSlot(slot);
-	FreeExecutorState(estate);
-
-	/* these may point into the estate we just freed */
-	indexInfo->ii_ExpressionsState = NIL;
-	indexInfo->ii_PredicateState = NULL;
 }

@@ -235,17 +235,45 @@ redo_reset_xmax_bits(HeapTupleHeader htup, uint8 infobits)
  * ----------------------------------------------------------------
  */
 
+/*
+ * End the redo of a record that added tuples to one page: clear the page's
+ * all-visible flag if the record did, set the LSN, release the buffer.
+ * Then, as heap, tell the FSM when the page is getting full (under 20%
+ * free), so that a standby promoted later does not keep offering it; a
+ * restored full-page image is not worth the lookup, the FSM being a hint.
+ */
+static void
+redo_finish_added(XLogReaderState *record, XLogRedoAction action,
+				  Buffer buffer, bool clear_all_visible, RelFileNode rnode,
+				  BlockNumber blkno)
+{
+	Size		freespace = 0;
+
+	if (action == BLK_NEEDS_REDO)
+	{
+		Page		page = BufferGetPage(buffer);
+
+		freespace = helios_page_free_space(page);
+		if (clear_all_visible)
+			HeliosPageClearAllVisible(page);
+		PageSetLSN(page, record->EndRecPtr);
+		MarkBufferDirty(buffer);
+	}
+	if (BufferIsValid(buffer))
+		UnlockReleaseBuffer(buffer);
+	if (action == BLK_NEEDS_REDO && freespace < BLCKSZ / 5)
+		XLogRecordPageWithFreeSpace(rnode, blkno, freespace);
+}
+
 /* XLOG_HELIOS_INSERT (+INIT): heap_xlog_insert */
 static void
 helios_redo_insert(XLogReaderState *record)
 {
-	XLogRecPtr	lsn = record->EndRecPtr;
 	xl_helios_insert *xlrec = (xl_helios_insert *) XLogRecGetData(record);
 	RelFileNode rnode;
 	BlockNumber blkno;
 	Buffer		buffer;
 	XLogRedoAction action;
-	Size		freespace = 0;
 
 	XLogRecGetBlockTag(record, 0, &rnode, NULL, &blkno);
 
@@ -261,38 +289,21 @@ helios_redo_insert(XLogReaderState *record)
 
 		redo_put_logged_tuple(record, 0, page, blkno, xlrec->offnum,
 							  InvalidTransactionId);
-
-		freespace = helios_page_free_space(page);
-
-		if (xlrec->flags & XLH_ALL_VISIBLE_CLEARED)
-			HeliosPageClearAllVisible(page);
-
-		PageSetLSN(page, lsn);
-		MarkBufferDirty(buffer);
 	}
-	if (BufferIsValid(buffer))
-		UnlockReleaseBuffer(buffer);
-
-	/*
-	 * As heap: tell the FSM when the page is getting full (under 20% free),
-	 * so that standbys promoted later do not keep offering it.  A restored
-	 * full-page image is not worth the lookup; the FSM is only a hint.
-	 */
-	if (action == BLK_NEEDS_REDO && freespace < BLCKSZ / 5)
-		XLogRecordPageWithFreeSpace(rnode, blkno, freespace);
+	redo_finish_added(record, action, buffer,
+					  (xlrec->flags & XLH_ALL_VISIBLE_CLEARED) != 0,
+					  rnode, blkno);
 }
 
 /* XLOG_HELIOS_MULTI_INSERT (+INIT): heap_xlog_multi_insert */
 static void
 helios_redo_multi_insert(XLogReaderState *record)
 {
-	XLogRecPtr	lsn = record->EndRecPtr;
 	xl_helios_multi_insert *xlrec;
 	RelFileNode rnode;
 	BlockNumber blkno;
 	Buffer		buffer;
 	XLogRedoAction action;
-	Size		freespace = 0;
 
 	xlrec = (xl_helios_multi_insert *) XLogRecGetData(record);
 	if (XLogRecGetDataLen(record) <
@@ -339,21 +350,10 @@ helios_redo_multi_insert(XLogReaderState *record)
 		}
 		if (p != end)
 			elog(PANIC, "helios_redo: multi-insert total tuple length mismatch");
-
-		freespace = helios_page_free_space(page);
-
-		if (xlrec->flags & XLH_ALL_VISIBLE_CLEARED)
-			HeliosPageClearAllVisible(page);
-
-		PageSetLSN(page, lsn);
-		MarkBufferDirty(buffer);
 	}
-	if (BufferIsValid(buffer))
-		UnlockReleaseBuffer(buffer);
-
-	/* as for INSERT */
-	if (action == BLK_NEEDS_REDO && freespace < BLCKSZ / 5)
-		XLogRecordPageWithFreeSpace(rnode, blkno, freespace);
+	redo_finish_added(record, action, buffer,
+					  (xlrec->flags & XLH_ALL_VISIBLE_CLEARED) != 0,
+					  rnode, blkno);
 }
 
 /* XLOG_HELIOS_DELETE: heap_xlog_delete without XLH_DELETE_IS_SUPER */
