@@ -55,28 +55,18 @@ helios_check_page(Relation rel, Buffer buf)
 						   HeliosPageGetOpaque(page)->hp_magic)));
 }
 
-/*
- * Check that normal item off of a page lies inside the tuple area and can
- * hold a tuple header: a corrupt line pointer must not send a reader
- * outside the page.
- */
+/* helios_check_item found item off corrupt: raise the error. */
 void
-helios_check_item(Relation rel, Buffer buf, OffsetNumber off)
+helios_report_bad_item(Relation rel, Buffer buf, OffsetNumber off)
 {
-	Page		page = BufferGetPage(buf);
-	PageHeader	phdr = (PageHeader) page;
-	ItemId		lp = PageGetItemId(page, off);
+	ItemId		lp = PageGetItemId(BufferGetPage(buf), off);
 
-	if (ItemIdGetOffset(lp) < phdr->pd_upper ||
-		ItemIdGetOffset(lp) + ItemIdGetLength(lp) > phdr->pd_special ||
-		ItemIdGetLength(lp) < SizeofHeapTupleHeader ||
-		((HeapTupleHeader) PageGetItem(page, lp))->t_hoff > ItemIdGetLength(lp))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("helios page %u of relation \"%s\" is corrupt",
-						BufferGetBlockNumber(buf), RelationGetRelationName(rel)),
-				 errdetail("Item %u has offset %u and length %u.", off,
-						   ItemIdGetOffset(lp), ItemIdGetLength(lp))));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("helios page %u of relation \"%s\" is corrupt",
+					BufferGetBlockNumber(buf), RelationGetRelationName(rel)),
+			 errdetail("Item %u has offset %u and length %u.", off,
+					   ItemIdGetOffset(lp), ItemIdGetLength(lp))));
 }
 
 /*

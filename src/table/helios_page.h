@@ -13,6 +13,8 @@
 #ifndef HELIOS_PAGE_H
 #define HELIOS_PAGE_H
 
+#include "access/htup_details.h"
+#include "storage/bufmgr.h"
 #include "storage/bufpage.h"
 #include "utils/rel.h"
 
@@ -58,7 +60,27 @@ typedef HeliosPageOpaqueData *HeliosPageOpaque;
 
 extern void helios_page_init(Page page);
 extern void helios_check_page(Relation rel, Buffer buf);
-extern void helios_check_item(Relation rel, Buffer buf, OffsetNumber off);
+extern void helios_report_bad_item(Relation rel, Buffer buf, OffsetNumber off);
+
+/*
+ * Check that normal item off of a page lies inside the tuple area and can
+ * hold a tuple header: a corrupt line pointer must not send a reader
+ * outside the page.  Inline, since every read of a version passes here.
+ */
+static inline void
+helios_check_item(Relation rel, Buffer buf, OffsetNumber off)
+{
+	Page		page = BufferGetPage(buf);
+	PageHeader	phdr = (PageHeader) page;
+	ItemId		lp = PageGetItemId(page, off);
+
+	if (unlikely(ItemIdGetOffset(lp) < phdr->pd_upper ||
+				 ItemIdGetOffset(lp) + ItemIdGetLength(lp) > phdr->pd_special ||
+				 ItemIdGetLength(lp) < SizeofHeapTupleHeader ||
+				 ((HeapTupleHeader) PageGetItem(page, lp))->t_hoff >
+				 ItemIdGetLength(lp)))
+		helios_report_bad_item(rel, buf, off);
+}
 extern Size helios_page_free_space(Page page);
 
 #endif							/* HELIOS_PAGE_H */

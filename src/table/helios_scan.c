@@ -75,13 +75,21 @@ static bool helios_gettup_pagemode(HeliosScanDesc scan, ScanDirection dir,
 static bool helios_gettup(HeliosScanDesc scan, ScanDirection dir,
 						  TupleTableSlot *slot);
 static int	helios_collect_rows(Relation rel, Buffer buffer, Snapshot snapshot,
-								OffsetNumber *rootoffs, OffsetNumber *veroffs);
+								bool lock_rows, OffsetNumber *rootoffs,
+								OffsetNumber *veroffs);
 static void helios_conflict_out_newer(Relation rel, Buffer buffer,
 									  Snapshot snapshot, OffsetNumber root,
 									  OffsetNumber veroff);
 static bool helios_key_test(HeliosScanDesc scan, HeapTuple tuple,
 							ItemPointer rowid);
 
+
+/* a hint to the CPU to start loading memory a scan will read soon */
+#if defined(__GNUC__) || defined(__clang__)
+#define helios_prefetch(addr)	__builtin_prefetch(addr)
+#else
+#define helios_prefetch(addr)	((void) (addr))
+#endif
 
 /* ----------------------------------------------------------------
  *		small helpers
@@ -109,22 +117,109 @@ helios_item_is_root(Page page, OffsetNumber off)
  * Collect the rows of the page in buffer (share-locked by the caller) that
  * snapshot sees: for each root, its offset and the offset of the visible
  * version, in increasing root order.  Returns the number of rows.
+ *
+ * lock_rows asks for a tuple predicate lock on every row returned (bitmap
+ * scans); a sequential scan holds a relation predicate lock instead.
+ *
+ * Most roots carry a one-version chain (never updated in place, or pruned
+ * back to one version); those are decided here directly, as heapgetpage
+ * does, and on an all-visible page without any visibility test.  Longer
+ * chains go through helios_chain_search().
  */
 static int
 helios_collect_rows(Relation rel, Buffer buffer, Snapshot snapshot,
-					OffsetNumber *rootoffs, OffsetNumber *veroffs)
+					bool lock_rows, OffsetNumber *rootoffs,
+					OffsetNumber *veroffs)
 {
 	Page		page = BufferGetPage(buffer);
 	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
+	bool		all_visible;
+	bool		serializable = IsolationIsSerializable();
 	OffsetNumber off;
 	int			ntup = 0;
 
+	all_visible = IsMVCCSnapshot(snapshot) && HeliosPageIsAllVisible(page) &&
+		!snapshot->takenDuringRecovery;
+
+	/*
+	 * Every version on an all-visible page is live and visible, so every
+	 * chain has one version: a normal item, or the target of a redirect.
+	 * Line pointers alone tell them apart; the tuples are first touched
+	 * when they are read.  (SSI wants each version checked: not here.)
+	 */
+	if (all_visible && !serializable)
+	{
+		bool		is_target[MaxHeapTuplesPerPage + 1];
+
+		memset(is_target, 0, sizeof(bool) * (maxoff + 1));
+		for (off = FirstOffsetNumber; off <= maxoff; off = OffsetNumberNext(off))
+		{
+			ItemId		lp = PageGetItemId(page, off);
+
+			if (ItemIdIsRedirected(lp) && ItemIdGetRedirect(lp) <= maxoff)
+				is_target[ItemIdGetRedirect(lp)] = true;
+		}
+		for (off = FirstOffsetNumber; off <= maxoff; off = OffsetNumberNext(off))
+		{
+			ItemId		lp = PageGetItemId(page, off);
+			OffsetNumber veroff;
+
+			if (ItemIdIsNormal(lp) && !is_target[off])
+				veroff = off;
+			else if (ItemIdIsRedirected(lp))
+				veroff = ItemIdGetRedirect(lp);
+			else
+				continue;
+			/* bounds of the item only: its header is read later */
+			lp = PageGetItemId(page, veroff);
+			if (unlikely(veroff > maxoff || !ItemIdIsNormal(lp) ||
+						 ItemIdGetOffset(lp) < ((PageHeader) page)->pd_upper ||
+						 ItemIdGetOffset(lp) + ItemIdGetLength(lp) >
+						 ((PageHeader) page)->pd_special ||
+						 ItemIdGetLength(lp) < SizeofHeapTupleHeader))
+				helios_report_bad_item(rel, buffer, veroff);
+			rootoffs[ntup] = off;
+			veroffs[ntup] = veroff;
+			ntup++;
+		}
+		return ntup;
+	}
+
 	for (off = FirstOffsetNumber; off <= maxoff; off = OffsetNumberNext(off))
 	{
+		ItemId		lp = PageGetItemId(page, off);
 		HeapTupleData tuple;
 
-		if (!helios_item_is_root(page, off))
+		if (ItemIdIsNormal(lp))
+		{
+			HeapTupleHeader htup = (HeapTupleHeader) PageGetItem(page, lp);
+			bool		valid;
+
+			if (HeapTupleHeaderIsHeapOnly(htup))
+				continue;		/* reached through its root */
+			if (!HeapTupleHeaderIsHotUpdated(htup))
+			{
+				/* a one-version chain */
+				helios_member_tuple(rel, buffer, off, &tuple);
+				valid = all_visible ||
+					HeapTupleSatisfiesVisibility(&tuple, snapshot, buffer);
+				if (serializable)
+					HeapCheckForSerializableConflictOut(valid, rel, &tuple,
+														buffer, snapshot);
+				if (!valid)
+					continue;
+				if (lock_rows)
+					PredicateLockTID(rel, &tuple.t_self, snapshot,
+									 HeapTupleHeaderGetXmin(htup));
+				rootoffs[ntup] = off;
+				veroffs[ntup] = off;
+				ntup++;
+				continue;
+			}
+		}
+		else if (!ItemIdIsRedirected(lp))
 			continue;
+
 		if (!helios_chain_search(rel, buffer, snapshot, off, &tuple, NULL))
 			continue;
 		helios_conflict_out_newer(rel, buffer, snapshot, off,
@@ -372,7 +467,7 @@ helios_getpage(HeliosScanDesc scan, BlockNumber blkno)
 	LockBuffer(buffer, BUFFER_LOCK_SHARE);
 	helios_check_page(rel, buffer);
 	TestForOldSnapshot(snapshot, rel, BufferGetPage(buffer));
-	scan->rs_ntuples = helios_collect_rows(rel, buffer, snapshot,
+	scan->rs_ntuples = helios_collect_rows(rel, buffer, snapshot, false,
 										   scan->rs_rootoffs,
 										   scan->rs_veroffs);
 	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
@@ -607,22 +702,41 @@ helios_gettup_pagemode(HeliosScanDesc scan, ScanDirection dir,
 
 		while (lineindex >= 0 && lineindex < scan->rs_ntuples)
 		{
-			HeapTupleData tuple;
-			ItemPointerData rowid;
-
-			helios_member_tuple(rel, scan->rs_cbuf,
-							  scan->rs_veroffs[lineindex], &tuple);
-			ItemPointerSet(&rowid, scan->rs_cblock,
-						   scan->rs_rootoffs[lineindex]);
-
-			if (scan->rs_base.rs_nkeys == 0 ||
-				helios_key_test(scan, &tuple, &rowid))
+			if (scan->rs_base.rs_nkeys > 0)
 			{
-				scan->rs_cindex = lineindex;
-				helios_slot_store(slot, &tuple, scan->rs_cbuf, &rowid, false);
-				return true;
+				HeapTupleData tuple;
+				ItemPointerData rowid;
+
+				helios_member_tuple(rel, scan->rs_cbuf,
+									scan->rs_veroffs[lineindex], &tuple);
+				ItemPointerSet(&rowid, scan->rs_cblock,
+							   scan->rs_rootoffs[lineindex]);
+				if (!helios_key_test(scan, &tuple, &rowid))
+				{
+					lineindex += backward ? -1 : 1;
+					continue;
+				}
 			}
-			lineindex += backward ? -1 : 1;
+			/* start loading a later row while this one is processed */
+			{
+				int			ahead = lineindex + (backward ? -2 : 2);
+
+				if (ahead >= 0 && ahead < scan->rs_ntuples)
+				{
+					Page		page = BufferGetPage(scan->rs_cbuf);
+
+					helios_prefetch(PageGetItem(page,
+												PageGetItemId(page, scan->rs_veroffs[ahead])));
+				}
+			}
+			/* items were checked when the page was read */
+			scan->rs_cindex = lineindex;
+			slot->tts_tableOid = RelationGetRelid(rel);
+			helios_slot_store_page_version(slot, scan->rs_cbuf,
+										   scan->rs_cblock,
+										   scan->rs_veroffs[lineindex],
+										   scan->rs_rootoffs[lineindex]);
+			return true;
 		}
 
 		blkno = helios_scan_following_block(scan, dir);
@@ -1133,7 +1247,7 @@ helios_scan_bitmap_next_block(TableScanDesc sscan, TBMIterateResult *tbmres)
 		}
 	}
 	else
-		ntup = helios_collect_rows(rel, buffer, snapshot,
+		ntup = helios_collect_rows(rel, buffer, snapshot, true,
 								   scan->rs_rootoffs, scan->rs_veroffs);
 
 	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);

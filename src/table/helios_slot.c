@@ -76,32 +76,49 @@ tts_helios_getsomeattrs(TupleTableSlot *slot, int natts)
 	int			tnatts;
 	char	   *data;
 	bits8	   *bits;
+	int			n;
 	int			i;
 
 	Assert(!TTS_EMPTY(slot) && tup != NULL);
 
 	td = tup->t_data;
+	if (unlikely(td->t_hoff > tup->t_len))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("helios version (%u,%u) of relation %u is corrupt",
+						ItemPointerGetBlockNumber(&tup->t_self),
+						ItemPointerGetOffsetNumber(&tup->t_self),
+						slot->tts_tableOid),
+				 errdetail("Header length %u exceeds tuple length %u.",
+						   td->t_hoff, tup->t_len)));
 	tnatts = HeapTupleHeaderGetNatts(td);
 	data = (char *) td + td->t_hoff;
 	bits = (td->t_infomask & HEAP_HASNULL) ? td->t_bits : NULL;
 
-	for (i = slot->tts_nvalid; i < natts && i < tnatts; i++)
+	n = Min(natts, tnatts);
+	i = slot->tts_nvalid;
+	if (bits == NULL)
 	{
-		HeliosAttrSlot *a = &layout->attrs[i];
-		char	   *slotp;
-
-		if (bits && att_isnull(i, bits))
+		/* no NULLs: one load per attribute */
+		for (; i < n; i++)
 		{
-			slot->tts_values[i] = (Datum) 0;
-			slot->tts_isnull[i] = true;
-			continue;
+			slot->tts_values[i] = helios_fetch_slot(&layout->attrs[i], data);
+			slot->tts_isnull[i] = false;
 		}
-		slotp = data + a->off;
-		slot->tts_isnull[i] = false;
-		if (a->attlen > 0)
-			slot->tts_values[i] = fetch_att(slotp, a->attbyval, a->attlen);
-		else
-			slot->tts_values[i] = PointerGetDatum(data + *(uint16 *) slotp);
+	}
+	else
+	{
+		for (; i < n; i++)
+		{
+			if (att_isnull(i, bits))
+			{
+				slot->tts_values[i] = (Datum) 0;
+				slot->tts_isnull[i] = true;
+				continue;
+			}
+			slot->tts_values[i] = helios_fetch_slot(&layout->attrs[i], data);
+			slot->tts_isnull[i] = false;
+		}
 	}
 	slot->tts_nvalid = i;
 	if (i < natts)
@@ -266,4 +283,36 @@ helios_slot_form_tuple(TupleTableSlot *slot, HeliosLayout *layout)
 	slot_getallattrs(slot);
 	return helios_form_tuple(layout, slot->tts_tupleDescriptor,
 							 slot->tts_values, slot->tts_isnull);
+}
+
+/*
+ * Store the version at item veroff of the pinned page in buffer (block
+ * blkno), reported as row (blkno, rootoff): the sequential scan's fast path.
+ * Consecutive rows of one page share the slot's pin.
+ */
+void
+helios_slot_store_page_version(TupleTableSlot *slot, Buffer buffer,
+							   BlockNumber blkno, OffsetNumber veroff,
+							   OffsetNumber rootoff)
+{
+	HeliosTupleTableSlot *hslot = (HeliosTupleTableSlot *) slot;
+	Page		page = BufferGetPage(buffer);
+	ItemId		lp = PageGetItemId(page, veroff);
+
+	Assert(slot->tts_ops == &TTSOpsHeliosTuple);
+	Assert(ItemIdIsNormal(lp));
+	if (hslot->buffer != buffer || TTS_SHOULDFREE(slot))
+	{
+		tts_helios_clear(slot);
+		IncrBufferRefCount(buffer);
+		hslot->buffer = buffer;
+	}
+	hslot->tupdata.t_data = (HeapTupleHeader) PageGetItem(page, lp);
+	hslot->tupdata.t_len = ItemIdGetLength(lp);
+	hslot->tupdata.t_tableOid = slot->tts_tableOid;
+	ItemPointerSet(&hslot->tupdata.t_self, blkno, veroff);
+	hslot->tuple = &hslot->tupdata;
+	slot->tts_flags &= ~TTS_FLAG_EMPTY;
+	slot->tts_nvalid = 0;
+	ItemPointerSet(&slot->tts_tid, blkno, rootoff);
 }

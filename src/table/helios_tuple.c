@@ -41,6 +41,21 @@ helios_layout_build(TupleDesc tupdesc, MemoryContext mcxt)
 		slot->attlen = att->attlen;
 		slot->attbyval = att->attbyval;
 		slot->attalign = att->attalign;
+		if (att->attlen < 0)
+			slot->fetch = HELIOS_FETCH_VAR;
+		else if (!att->attbyval)
+			slot->fetch = HELIOS_FETCH_BYREF;
+		else if (att->attlen == sizeof(int64))
+			slot->fetch = HELIOS_FETCH_INT64;
+		else if (att->attlen == sizeof(int32))
+			slot->fetch = HELIOS_FETCH_INT32;
+		else if (att->attlen == sizeof(int16))
+			slot->fetch = HELIOS_FETCH_INT16;
+		else
+		{
+			Assert(att->attlen == 1);
+			slot->fetch = HELIOS_FETCH_BYTE;
+		}
 
 		if (att->attlen > 0)
 		{
@@ -249,16 +264,6 @@ helios_form_tuple(HeliosLayout *layout, TupleDesc tupdesc,
 		}
 	}
 	return tuple;
-}
-
-static inline Datum
-helios_fetch_slot(HeliosAttrSlot *a, char *data)
-{
-	char	   *slotp = data + a->off;
-
-	if (a->attlen > 0)
-		return fetch_att(slotp, a->attbyval, a->attlen);
-	return PointerGetDatum(data + *(uint16 *) slotp);
 }
 
 void

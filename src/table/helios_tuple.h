@@ -42,13 +42,49 @@
 /* t_infomask2 bit 0x0800 is free in heap's format; helios uses it. */
 #define HELIOS_FORWARDED		0x0800
 
+/* How an attribute's value is read from its slot (HeliosAttrSlot.fetch). */
+typedef enum HeliosFetch
+{
+	HELIOS_FETCH_BYTE,			/* by value, 1 byte */
+	HELIOS_FETCH_INT16,			/* by value, 2 bytes */
+	HELIOS_FETCH_INT32,			/* by value, 4 bytes */
+	HELIOS_FETCH_INT64,			/* by value, 8 bytes */
+	HELIOS_FETCH_BYREF,			/* fixed width, by reference: the slot */
+	HELIOS_FETCH_VAR			/* varlena/cstring: slot holds an offset */
+} HeliosFetch;
+
 typedef struct HeliosAttrSlot
 {
 	uint16		off;			/* offset of the slot in the fixed region */
 	int16		attlen;			/* as pg_attribute.attlen */
 	bool		attbyval;
 	char		attalign;
+	uint8		fetch;			/* HeliosFetch */
 } HeliosAttrSlot;
+
+/* The value of attribute slot a of a tuple whose data area starts at data. */
+static inline Datum
+helios_fetch_slot(const HeliosAttrSlot *a, char *data)
+{
+	char	   *slotp = data + a->off;
+
+	switch ((HeliosFetch) a->fetch)
+	{
+		case HELIOS_FETCH_BYTE:
+			return CharGetDatum(*slotp);
+		case HELIOS_FETCH_INT16:
+			return Int16GetDatum(*(int16 *) slotp);
+		case HELIOS_FETCH_INT32:
+			return Int32GetDatum(*(int32 *) slotp);
+		case HELIOS_FETCH_INT64:
+			return Int64GetDatum(*(int64 *) slotp);
+		case HELIOS_FETCH_BYREF:
+			return PointerGetDatum(slotp);
+		case HELIOS_FETCH_VAR:
+			break;
+	}
+	return PointerGetDatum(data + *(uint16 *) slotp);
+}
 
 typedef struct HeliosLayout
 {
@@ -117,6 +153,15 @@ typedef struct HeliosTupleTableSlot
  */
 extern void helios_slot_store(TupleTableSlot *slot, HeapTuple tuple,
 							  Buffer buffer, ItemPointer tid, bool shouldFree);
+
+/*
+ * Store the version at item veroff of the pinned page in buffer, reported
+ * as row (blkno, rootoff); the slot's tts_tableOid must already be set.
+ */
+extern void helios_slot_store_page_version(TupleTableSlot *slot,
+										   Buffer buffer, BlockNumber blkno,
+										   OffsetNumber veroff,
+										   OffsetNumber rootoff);
 
 /* Form a helios tuple from any slot's contents. */
 extern HeapTuple helios_slot_form_tuple(TupleTableSlot *slot,

@@ -88,20 +88,6 @@ helios_chain_members(Page page, BlockNumber blkno, OffsetNumber root,
 	return n;
 }
 
-void
-helios_member_tuple(Relation rel, Buffer buffer, OffsetNumber offnum,
-					HeapTuple tuple)
-{
-	Page		page = BufferGetPage(buffer);
-	ItemId		lp = PageGetItemId(page, offnum);
-
-	Assert(ItemIdIsNormal(lp));
-	helios_check_item(rel, buffer, offnum);
-	tuple->t_data = (HeapTupleHeader) PageGetItem(page, lp);
-	tuple->t_len = ItemIdGetLength(lp);
-	tuple->t_tableOid = RelationGetRelid(rel);
-	ItemPointerSet(&tuple->t_self, BufferGetBlockNumber(buffer), offnum);
-}
 
 bool
 helios_chain_search(Relation rel, Buffer buffer, Snapshot snapshot,
