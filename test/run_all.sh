@@ -116,5 +116,6 @@ done
 
 echo
 [ -n "$FAILED_NAMES" ] && echo "failed:$FAILED_NAMES" && echo "logs kept in $WORK"
+if [ "$FAILED" = 0 ]; then cleanup; trap - EXIT; rm -rf "$WORK"; fi
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ] && [ "$PASSED" -gt 0 ]
