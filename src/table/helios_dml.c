@@ -212,12 +212,7 @@ lock_row_page(Relation rel, ItemPointer tid, Buffer *vmbuffer)
 	BlockNumber blkno = ItemPointerGetBlockNumber(tid);
 	Buffer		buffer;
 
-	if (blkno >= RelationGetNumberOfBlocks(rel))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("tuple identifier (%u,%u) is beyond the end of relation \"%s\"",
-						blkno, ItemPointerGetOffsetNumber(tid),
-						RelationGetRelationName(rel))));
+	/* tid came from a scan of rel: no lseek() to check it is in range */
 	buffer = ReadBuffer(rel, blkno);
 	if (HeliosPageIsAllVisible(BufferGetPage(buffer)))
 		visibilitymap_pin(rel, blkno, vmbuffer);

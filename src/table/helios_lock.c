@@ -748,8 +748,6 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 		HeapTupleData tp;
 		int			n;
 
-		if (ItemPointerGetBlockNumber(tid) >= RelationGetNumberOfBlocks(rel))
-			return TM_Deleted;
 		buffer = ReadBuffer(rel, ItemPointerGetBlockNumber(tid));
 		LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
 		helios_check_page(rel, buffer);

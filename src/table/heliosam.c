@@ -245,8 +245,7 @@ helios_fetch_row(Relation rel, ItemPointer tid, Snapshot snapshot,
 	HeapTupleData tuple;
 	bool		found;
 
-	if (blkno >= RelationGetNumberOfBlocks(rel))
-		return false;
+	/* TIDs from users went through tuple_tid_valid; no lseek() here */
 	buffer = ReadBuffer(rel, blkno);
 	LockBuffer(buffer, BUFFER_LOCK_SHARE);
 	helios_check_page(rel, buffer);
