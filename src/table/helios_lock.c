@@ -631,7 +631,8 @@ lock_target(Relation rel, Buffer buffer, OffsetNumber *members, int n,
  * too).  Returns CHASE_LOCK with *member set when a version to lock was
  * found on this page, CHASE_NEXT_ROW when the walk continues at a new root
  * (*tid has been updated), CHASE_WAIT after waiting for an in-progress
- * updater (the walk must be redone), or CHASE_DONE with *result set.
+ * updater (the walk must be redone from *member, the version waited for),
+ * or CHASE_DONE with *result set.
  */
 typedef enum
 {
@@ -664,6 +665,9 @@ chase_version(Relation rel, Buffer buffer, OffsetNumber *members, int n,
 			if (TransactionIdIsValid(dirty.xmax))
 			{
 				ItemPointerData self = tp.t_self;
+
+				/* the walk resumes here, where *priorXmax belongs */
+				*member = members[i];
 
 				/* being updated by another transaction: wait, then redo */
 				LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
@@ -782,6 +786,7 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 			if (step == CHASE_WAIT)
 			{
 				ReleaseBuffer(buffer);	/* already unlocked */
+				chase_from = member;
 				continue;
 			}
 			if (step != CHASE_LOCK)
