@@ -336,7 +336,19 @@ static HeapTuple
 prepare_insert(Relation rel, TupleTableSlot *slot, TransactionId xid,
 			   CommandId cid, int options)
 {
-	HeapTuple	tup = helios_slot_form_tuple(slot, helios_relation_layout(rel));
+	HeapTuple	tup;
+
+	if (slot->tts_ops == &TTSOpsHeliosTuple &&
+		slot->tts_tupleDescriptor == RelationGetDescr(rel) &&
+		TTS_SHOULDFREE(slot) &&
+		HeapTupleHeaderGetNatts(((HeliosTupleTableSlot *) slot)->tuple->t_data) ==
+		RelationGetDescr(rel)->natts)
+	{
+		/* COPY and INSERT materialized the row in our format already */
+		tup = heap_copytuple(((HeliosTupleTableSlot *) slot)->tuple);
+	}
+	else
+		tup = helios_slot_form_tuple(slot, helios_relation_layout(rel));
 
 	tup->t_data->t_infomask &= ~HEAP_XACT_MASK;
 	tup->t_data->t_infomask2 &= ~HEAP2_XACT_MASK;
