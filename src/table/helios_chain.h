@@ -13,6 +13,7 @@
 #include "utils/rel.h"
 
 #include "table/helios_page.h"
+#include "wal/helios_xlog.h"
 
 extern int	helios_chain_members(Page page, BlockNumber blkno,
 								 OffsetNumber root, OffsetNumber *members);
@@ -36,6 +37,7 @@ helios_member_tuple(Relation rel, Buffer buffer, OffsetNumber offnum,
 	ItemPointerSet(&tuple->t_self, BufferGetBlockNumber(buffer), offnum);
 }
 extern void helios_check_tid(Relation rel, ItemPointer tid, Page page);
-extern void helios_log_tuple_data(HeapTuple tup, uint8 block_id);
+extern void helios_log_tuple_data(HeapTuple tup, uint8 block_id,
+								  xl_helios_header *xlhdr);
 
 #endif							/* HELIOS_CHAIN_H */

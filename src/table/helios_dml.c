@@ -492,6 +492,7 @@ log_update(Relation rel, Buffer oldbuf, Buffer newbuf, HeapTuple oldtup,
 		   bool new_all_visible_cleared)
 {
 	xl_helios_update xlrec;
+	xl_helios_header xlhdr;
 	uint8		info = in_chain ? XLOG_HELIOS_CHAIN_UPDATE : XLOG_HELIOS_UPDATE;
 	int			bufflags = REGBUF_STANDARD;
 	Page		newpage = BufferGetPage(newbuf);
@@ -522,7 +523,7 @@ log_update(Relation rel, Buffer oldbuf, Buffer newbuf, HeapTuple oldtup,
 	XLogRegisterBuffer(0, newbuf, bufflags);
 	if (oldbuf != newbuf)
 		XLogRegisterBuffer(1, oldbuf, REGBUF_STANDARD);
-	helios_log_tuple_data(newtup, 0);
+	helios_log_tuple_data(newtup, 0, &xlhdr);
 	XLogSetRecordFlags(XLOG_INCLUDE_ORIGIN);
 	recptr = XLogInsert(HELIOS_RMGR_ID, info);
 	if (oldbuf != newbuf)

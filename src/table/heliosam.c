@@ -369,12 +369,13 @@ prepare_insert(Relation rel, TupleTableSlot *slot, TransactionId xid,
 	return tup;
 }
 
-/* Log tuple's header and body as block data of block 0. */
+/*
+ * Log tuple's header and body as block data of block_id.  xlhdr is the
+ * caller's: it must live until XLogInsert.
+ */
 void
-helios_log_tuple_data(HeapTuple tup, uint8 block_id)
+helios_log_tuple_data(HeapTuple tup, uint8 block_id, xl_helios_header *xlhdr)
 {
-	xl_helios_header *xlhdr = palloc(sizeof(xl_helios_header));
-
 	xlhdr->t_infomask2 = tup->t_data->t_infomask2;
 	xlhdr->t_infomask = tup->t_data->t_infomask;
 	xlhdr->t_hoff = tup->t_data->t_hoff;
@@ -394,6 +395,7 @@ helios_insert(Relation rel, TupleTableSlot *slot, CommandId cid,
 	Buffer		vmbuffer = InvalidBuffer;
 	bool		all_visible_cleared = false;
 	Page		page;
+	xl_helios_header xlhdr;
 
 	if (specToken != 0)
 		options |= HEAP_INSERT_SPECULATIVE;
@@ -447,7 +449,7 @@ helios_insert(Relation rel, TupleTableSlot *slot, CommandId cid,
 		XLogBeginInsert();
 		XLogRegisterData((char *) &xlrec, SizeOfHeliosInsert);
 		XLogRegisterBuffer(0, buffer, bufflags);
-		helios_log_tuple_data(tup, 0);
+		helios_log_tuple_data(tup, 0, &xlhdr);
 		XLogSetRecordFlags(XLOG_INCLUDE_ORIGIN);
 		{
 			XLogRecPtr	recptr = XLogInsert(HELIOS_RMGR_ID, info);
@@ -466,6 +468,7 @@ helios_insert(Relation rel, TupleTableSlot *slot, CommandId cid,
 
 	slot->tts_tableOid = RelationGetRelid(rel);
 	slot->tts_tid = tup->t_self;
+	heap_freetuple(tup);
 }
 
 void
