@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# `make demo`: the same orders data in a heap and a helios table of one
+# throwaway cluster, a few queries on both, their timings and the ratios.
+# Takes about 2 minutes.
+#
+# Run as root it installs missing packages, builds and installs helios
+# (skip with HELIOS_BENCH_SKIP_BUILD=1), and runs the cluster as the OS user
+# helios_bench (HELIOS_BENCH_USER); run as another user it uses that user.
+#
+# Ratios: helios_tps/heap_tps for throughput and heap_ms/helios_ms for
+# times, so a ratio above 1.00 always means helios did better.
+set -uo pipefail
+
+N=${DEMO_ROWS:-200000}           # orders
+PGB_SECONDS=${DEMO_SECONDS:-20}  # pgbench point-update run per AM
+RUNS=${DEMO_RUNS:-5}             # timed runs per query (median)
+
+BENCH_COMMAND="$(env | grep -E '^(DEMO_|HELIOS_BENCH_)' | sort | tr '\n' ' ')bash bench/demo.sh"
+. "$(dirname "$0")/common.sh"
+
+bench_prepare
+bench_start demo
+ROWS_FILE=$WORK/rows.tsv
+: > "$ROWS_FILE"
+bench_header "helios demo: the same orders table as heap and as helios"
+echo
+sql postgres "CREATE DATABASE demo" >/dev/null || exit 1
+sql demo "CREATE EXTENSION helios" >/dev/null || exit 1
+
+declare -A LOAD_MS
+echo "== loading $N orders into orders_heap and orders_helios"
+for am in $AMS; do
+	sql demo "CREATE TABLE orders_$am (
+		id       bigint PRIMARY KEY,
+		customer int NOT NULL,
+		status   text NOT NULL,
+		amount   numeric(12,2) NOT NULL,
+		created  date NOT NULL,
+		note     text
+	) USING $am" >/dev/null || exit 1
+	ms=$(timed demo "INSERT INTO orders_$am
+		SELECT g, 1 + (g * 7919) % 5000,
+		       (ARRAY['new', 'paid', 'shipped', 'returned'])[1 + (g * 31) % 4],
+		       ((g * 37) % 100000) / 100.0,
+		       date '2024-01-01' + (g % 366),
+		       'order ' || g || ' for customer ' || (1 + (g * 7919) % 5000)
+		FROM generate_series(1, $N) g") || exit 1
+	LOAD_MS[$am]=$ms
+	sql demo "CREATE INDEX ON orders_$am (customer)" "VACUUM ANALYZE orders_$am" >/dev/null || exit 1
+	echo " $am: INSERT of $N rows $ms ms; table $(sql demo "SELECT pg_size_pretty(pg_table_size('orders_$am'))"), $(sql demo "SELECT amname FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE relname = 'orders_$am'") access method"
+done
+add_row "load: INSERT $N orders, ms" "${LOAD_MS[heap]}" "${LOAD_MS[helios]}" \
+	"$(ratio "${LOAD_MS[heap]}" "${LOAD_MS[helios]}")" "heap_ms/helios_ms"
+echo
+
+# query NAME SQL-with-%s: a warm-up run, then RUNS runs per AM (interleaved);
+# shows the result once and checks both AMs return the same rows
+query() {
+	local name=$1 q=$2 r am ms
+	declare -A T RES
+	echo "== $name"
+	echo "   $(printf "$q" orders_AM | tr -s '\t\n ' ' ')"
+	for am in $AMS; do timed demo "$(printf "$q" "orders_$am")" >/dev/null; done
+	for r in $(seq 1 "$RUNS"); do
+		for am in $(order "$r"); do
+			ms=$(timed demo "$(printf "$q" "orders_$am")") || return 1
+			T[$am]="${T[$am]:-} $ms"
+			RES[$am]=$(cat "$WORK/result")
+		done
+	done
+	printf '%s\n' "${RES[helios]}" | head -8 | sed 's/^/   | /'
+	if [ "${RES[heap]}" = "${RES[helios]}" ]; then
+		echo "   same result from heap and helios"
+	else
+		bench_error "demo: $name: results differ" "heap:
+${RES[heap]}
+helios:
+${RES[helios]}"
+	fi
+	local h x
+	h=$(median ${T[heap]}); x=$(median ${T[helios]})
+	echo "   heap $h ms, helios $x ms (median of $RUNS), heap/helios $(ratio "$h" "$x")"
+	add_row "$name, ms" "$h" "$x" "$(ratio "$h" "$x")" "heap_ms/helios_ms"
+	echo
+}
+
+query "revenue by status (aggregate over all rows)" \
+	"SELECT status, count(*), sum(amount), round(avg(amount), 2) FROM %s GROUP BY status ORDER BY status"
+query "revenue by month (aggregate over all rows)" \
+	"SELECT date_trunc('month', created)::date AS month, count(*), sum(amount) FROM %s GROUP BY 1 ORDER BY 1"
+query "filtered count (seq scan)" \
+	"SELECT count(*) FROM %s WHERE created >= date '2024-06-01' AND amount > 500"
+query "one customer's orders (index scan)" \
+	"SELECT count(*), sum(amount) FROM %s WHERE customer = 4242"
+
+echo "== point updates: pgbench -c 2 -j 2 -T $PGB_SECONDS, one UPDATE by primary key per transaction"
+declare -A TPS
+for am in $AMS; do
+	cat > "$WORK/update-$am.sql" <<SQL
+\set id random(1, $N)
+UPDATE orders_$am SET amount = amount + 1, status = 'paid' WHERE id = :id;
+SQL
+done
+sed 's/^/   /' "$WORK/update-helios.sql"
+for am in $AMS; do
+	sql demo "CHECKPOINT" >/dev/null
+	log=$WORK/pgbench-$am.log
+	if "$PGBIN/pgbench" -n -c 2 -j 2 -T "$PGB_SECONDS" -f "$WORK/update-$am.sql" demo > "$log" 2>&1; then
+		TPS[$am]=$(pgbench_tps "$log")
+		echo "   $am: tps ${TPS[$am]}"
+	else
+		bench_error "pgbench point updates on orders_$am" "$(tail -20 "$log")"
+	fi
+done
+add_row "point UPDATE by id, pgbench tps (${PGB_SECONDS}s)" "${TPS[heap]:-n/a}" "${TPS[helios]:-n/a}" \
+	"$(ratio "${TPS[helios]:-}" "${TPS[heap]:-}")" "helios_tps/heap_tps"
+
+# after the updates: every row still there, found the same by seq scan and
+# by index scan
+for am in $AMS; do
+	seq=$(PGOPTIONS="-c enable_indexscan=off -c enable_bitmapscan=off -c enable_indexonlyscan=off" \
+		sql demo "SELECT count(*) || ' ' || count(DISTINCT id) FROM orders_$am")
+	idx=$(PGOPTIONS="-c enable_seqscan=off -c enable_bitmapscan=off" \
+		sql demo "SELECT count(*) || ' ' || count(DISTINCT id) FROM orders_$am WHERE id BETWEEN 1 AND $N")
+	if [ "$seq" = "$N $N" ] && [ "$idx" = "$N $N" ]; then
+		echo "   $am: all $N rows present (seq scan and index scan agree)"
+	else
+		bench_error "demo: orders_$am after updates" "seq scan count, distinct ids: $seq; index scan: $idx; expected $N $N"
+	fi
+done
+sizes=$(sql demo "SELECT pg_table_size('orders_heap') || ' ' || pg_table_size('orders_helios')")
+set -- $sizes
+[ "$#" = 2 ] && add_row "table size after the updates, MB" "$(mb "$1")" "$(mb "$2")" \
+	"$(ratio "$1" "$2")" "heap_size/helios_size"
+echo
+
+crashes=$(server_crashes)
+[ -n "$crashes" ] && bench_error "server log" "$crashes"
+echo "== summary (ratio > 1.00 means helios did better)"
+echo "PostgreSQL: $(sql postgres 'SELECT version()')"
+echo "command:    $BENCH_COMMAND"
+echo "machine:    $(nproc) cores; took $((SECONDS / 60)) min $((SECONDS % 60)) s; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+so_note
+echo
+print_table
+echo
+n=$(bench_errors)
+if [ "$n" != 0 ]; then
+	echo "$n error(s) during the demo:"
+	cat "$WORK/errors"
+	exit 1
+fi
+echo "no errors; heap and helios returned the same results"
