@@ -197,6 +197,36 @@ so_note() {
 		echo "note:       helios.so was replaced during the run (now md5 $(so_md5)); the server used the one loaded at start (md5 ${SO_MD5:-?})"
 }
 
+# add_size_row DB LABEL HEAP_REL HELIOS_REL: a row comparing pg_table_size
+add_size_row() {
+	local sizes
+	sizes=$(sql "$1" "SELECT pg_table_size('$3') || ' ' || pg_table_size('$4')")
+	set -- "$2" $sizes
+	[ "$#" = 3 ] && add_row "$1" "$(mb "$2")" "$(mb "$3")" "$(ratio "$2" "$3")" "heap_size/helios_size"
+}
+
+# print_summary TITLE WHAT: the closing block of a run; returns the number
+# of errors recorded (0: success)
+print_summary() {
+	local crashes n
+	crashes=$(server_crashes)
+	[ -n "$crashes" ] && bench_error "server log" "$crashes"
+	echo "== $1"
+	echo "PostgreSQL: $(sql postgres 'SELECT version()')"
+	echo "command:    $BENCH_COMMAND"
+	echo "machine:    $(nproc) cores; took $((SECONDS / 60)) min $((SECONDS % 60)) s; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+	so_note
+	echo
+	print_table
+	echo
+	n=$(bench_errors)
+	if [ "$n" != 0 ]; then
+		echo "$n error(s) during the $2:"
+		cat "$WORK/errors"
+	fi
+	return "$n"
+}
+
 bench_header() {	# title
 	local so
 	so=$("$PGBIN/pg_config" --pkglibdir)/helios.so

@@ -128,26 +128,8 @@ for am in $AMS; do
 		bench_error "demo: orders_$am after updates" "seq scan count, distinct ids: $seq; index scan: $idx; expected $N $N"
 	fi
 done
-sizes=$(sql demo "SELECT pg_table_size('orders_heap') || ' ' || pg_table_size('orders_helios')")
-set -- $sizes
-[ "$#" = 2 ] && add_row "table size after the updates, MB" "$(mb "$1")" "$(mb "$2")" \
-	"$(ratio "$1" "$2")" "heap_size/helios_size"
+add_size_row demo "table size after the updates, MB" orders_heap orders_helios
 echo
 
-crashes=$(server_crashes)
-[ -n "$crashes" ] && bench_error "server log" "$crashes"
-echo "== summary (ratio > 1.00 means helios did better)"
-echo "PostgreSQL: $(sql postgres 'SELECT version()')"
-echo "command:    $BENCH_COMMAND"
-echo "machine:    $(nproc) cores; took $((SECONDS / 60)) min $((SECONDS % 60)) s; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
-so_note
-echo
-print_table
-echo
-n=$(bench_errors)
-if [ "$n" != 0 ]; then
-	echo "$n error(s) during the demo:"
-	cat "$WORK/errors"
-	exit 1
-fi
+print_summary "summary (ratio > 1.00 means helios did better)" demo || exit 1
 echo "no errors; heap and helios returned the same results"

@@ -235,27 +235,11 @@ if [ "$PARALLEL" = 1 ]; then
 fi
 add_row "INSERT ... SELECT $SCAN_ROWS rows, ms (1 run)" "${LOAD_MS[heap]:-n/a}" "${LOAD_MS[helios]:-n/a}" \
 	"$(ratio "${LOAD_MS[heap]:-}" "${LOAD_MS[helios]:-}")" "heap_ms/helios_ms"
-sizes=$(sql bench "SELECT pg_table_size('s_heap') || ' ' || pg_table_size('s_helios')")
-set -- $sizes
-[ "$#" = 2 ] && add_row "size of the scanned table, MB" "$(mb "$1")" "$(mb "$2")" \
-	"$(ratio "$1" "$2")" "heap_size/helios_size"
+add_size_row bench "size of the scanned table, MB" s_heap s_helios
 echo
 
 ##### summary
-crashes=$(server_crashes)
-[ -n "$crashes" ] && bench_error "server log" "$crashes"
-echo "== results (ratio > 1.00 means helios did better: helios/heap for tps, heap/helios for times and sizes)"
-echo "PostgreSQL: $(sql postgres 'SELECT version()')"
-echo "command:    $BENCH_COMMAND"
-echo "machine:    $(nproc) cores; took $((SECONDS / 60)) min $((SECONDS % 60)) s; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
-so_note
-echo
-print_table
-echo
-n=$(bench_errors)
-if [ "$n" != 0 ]; then
-	echo "$n error(s) during the run:"
-	cat "$WORK/errors"
-fi
+print_summary "results (ratio > 1.00 means helios did better: helios/heap for tps, heap/helios for times and sizes)" run
+n=$?
 echo "results written to bench/results/first-$STAMP.txt (server log: first-$STAMP.server.log)"
 [ "$n" = 0 ]
