@@ -447,7 +447,10 @@ helios_version_to_heap(HeliosRewriteState *rw, HeapTuple oldtup)
 						rw->isnull, rw->old_desc->natts);
 	htup = heap_form_tuple(rw->old_desc, rw->values, rw->isnull);
 	htup->t_data->t_choice.t_heap = oldtup->t_data->t_choice.t_heap;
+	/* heap_form_tuple's infomask may carry xmax bits: replace them all */
+	htup->t_data->t_infomask &= ~HEAP_XACT_MASK;
 	htup->t_data->t_infomask |= oldtup->t_data->t_infomask & HEAP_XACT_MASK;
+	htup->t_data->t_infomask2 &= ~HEAP2_XACT_MASK;
 	htup->t_data->t_infomask2 |= oldtup->t_data->t_infomask2 & HEAP2_XACT_MASK;
 	htup->t_data->t_ctid = oldtup->t_data->t_ctid;
 	htup->t_self = oldtup->t_self;

@@ -592,11 +592,18 @@ lock_target(Relation rel, Buffer buffer, OffsetNumber *members, int n,
 	if (!(flags & TUPLE_LOCK_FLAG_FIND_LAST_VERSION) &&
 		!IsolationUsesXactSnapshot())
 	{
+		/*
+		 * A version another transaction is still creating is not what the
+		 * unique check saw (it waits those out): take the one before it,
+		 * whose lock then waits for that transaction, as heap's would.
+		 */
 		InitDirtySnapshot(dirty);
 		for (int i = n - 1; i >= 0; i--)
 		{
 			helios_member_tuple(rel, buffer, members[i], &tp);
-			if (HeapTupleSatisfiesVisibility(&tp, &dirty, buffer))
+			dirty.xmin = InvalidTransactionId;
+			if (HeapTupleSatisfiesVisibility(&tp, &dirty, buffer) &&
+				!TransactionIdIsValid(dirty.xmin))
 				return members[i];
 		}
 		return members[n - 1];

@@ -205,8 +205,10 @@ tts_helios_copy_heap_tuple(TupleTableSlot *slot)
 		HeapTupleHeader src = hslot->tuple->t_data;
 
 		htup->t_data->t_choice.t_heap = src->t_choice.t_heap;
-		htup->t_data->t_infomask |= src->t_infomask &
-			(HEAP_XACT_MASK & ~HEAP_HASNULL);
+		/* heap_form_tuple's infomask may carry xmax bits: replace them */
+		htup->t_data->t_infomask &= ~HEAP_XACT_MASK;
+		htup->t_data->t_infomask |= src->t_infomask & HEAP_XACT_MASK;
+		htup->t_data->t_infomask2 &= ~HEAP2_XACT_MASK;
 		htup->t_data->t_infomask2 |= src->t_infomask2 & HEAP2_XACT_MASK;
 		htup->t_data->t_ctid = src->t_ctid;
 	}
