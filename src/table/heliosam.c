@@ -147,23 +147,13 @@ helios_check_tid(Relation rel, ItemPointer tid, Page page)
 }
 
 /*
- * The version a row-identity fetch with SnapshotAny means: the executor
- * re-reads the row it is about to UPDATE or DELETE that way (for the values
- * of unchanged columns, RETURNING, triggers), and that is the row's newest
- * version not made by a transaction still running elsewhere or aborted: the
- * one the caller saw, or locked through EvalPlanQual.  (If a newer one
- * committed meanwhile, the UPDATE reports TM_Updated and the executor
- * fetches again.)
+ * The newest of the n chain members not made by a transaction that is still
+ * running elsewhere or aborted: the last resort of a SnapshotAny fetch.
  */
 static bool
-newest_committed_version(Relation rel, Buffer buffer, OffsetNumber root,
-						 HeapTuple tuple)
+newest_committed_member(Relation rel, Buffer buffer, OffsetNumber *members,
+						int n, HeapTuple tuple)
 {
-	OffsetNumber members[MaxHeapTuplesPerPage];
-	int			n = helios_chain_members(BufferGetPage(buffer),
-										 BufferGetBlockNumber(buffer),
-										 root, members);
-
 	for (int i = n - 1; i >= 0; i--)
 	{
 		TransactionId xmin;
@@ -232,7 +222,7 @@ fetch_any_version(Relation rel, Buffer buffer, OffsetNumber root,
 				return true;
 		}
 	}
-	return newest_committed_version(rel, buffer, root, tuple);
+	return newest_committed_member(rel, buffer, members, n, tuple);
 }
 
 bool
