@@ -239,5 +239,5 @@ bench_header() {	# title
 	echo "helios:      commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (+local changes)'), helios.so md5 $SO_MD5, built $(date -u -r "$so" '+%Y-%m-%d %H:%M UTC')"
 	echo "server:      $(echo "$BENCH_CONF" | grep -E '^(shared_buffers|synchronous_commit|jit|max_wal_size)' | tr '\n' ',' | sed 's/,$//; s/,/, /g'), fsync = off"
 	echo "cluster:     127.0.0.1:$PORT, run by OS user $RUN_USER"
-	echo "load:        $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average at start; other work on the machine adds noise)"
+	echo "load:        $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average at start; other processes add noise)"
 }
