@@ -32,6 +32,7 @@
 #include "helios.h"
 #include "table/helios_am.h"
 #include "table/helios_chain.h"
+#include "table/helios_vm.h"
 #include "table/helios_xmax.h"
 #include "wal/helios_xlog.h"
 
@@ -482,6 +483,7 @@ helios_multi_insert(Relation rel, TupleTableSlot **slots, int ntuples,
 		Buffer		buffer;
 		Page		page;
 		bool		all_visible_cleared = false;
+		bool		all_frozen_set;
 		bool		init;
 		int			nthispage;
 		OffsetNumber offsets[MaxHeapTuplesPerPage];
@@ -492,6 +494,24 @@ helios_multi_insert(Relation rel, TupleTableSlot **slots, int ntuples,
 											 &vmbuffer, NULL);
 		page = BufferGetPage(buffer);
 		init = PageGetMaxOffsetNumber(page) == 0;
+
+		/*
+		 * COPY FREEZE filling an empty page: the page will hold only frozen
+		 * rows that nobody else can see before we commit (FREEZE needs a
+		 * table created or truncated by this transaction), so it is
+		 * all-visible and all-frozen at once, as heap makes it.  The VM
+		 * page is pinned first, outside the content lock if need be.
+		 */
+		all_frozen_set = init && (options & HEAP_INSERT_FROZEN);
+		if (all_frozen_set &&
+			!visibilitymap_pin_ok(BufferGetBlockNumber(buffer), vmbuffer))
+		{
+			LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+			visibilitymap_pin(rel, BufferGetBlockNumber(buffer), &vmbuffer);
+			LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+			init = PageGetMaxOffsetNumber(page) == 0;
+			all_frozen_set = init;
+		}
 
 		START_CRIT_SECTION();
 		helios_put_tuple(rel, buffer, tuples[ndone], false);
@@ -563,6 +583,11 @@ helios_multi_insert(Relation rel, TupleTableSlot **slots, int ntuples,
 			}
 		}
 		END_CRIT_SECTION();
+
+		if (all_frozen_set)
+			helios_vm_set(rel, BufferGetBlockNumber(buffer), buffer, vmbuffer,
+						  InvalidTransactionId,
+						  VISIBILITYMAP_ALL_VISIBLE | VISIBILITYMAP_ALL_FROZEN);
 
 		UnlockReleaseBuffer(buffer);
 		ndone += nthispage;

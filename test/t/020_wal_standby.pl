@@ -69,6 +69,7 @@ for my $tab ('w', 'w2', 'wc')
 }
 push @queries, [ 'w v index', "$paths{index} SELECT count(*), sum(k), sum(v) FROM w WHERE v BETWEEN 100 AND 900" ];
 push @queries, [ 'w extra column', 'SELECT count(*), sum(extra), count(extra) FROM w' ];
+push @queries, [ 'wf (COPY FREEZE, all-visible pages)', 'SELECT count(*), sum(k), sum(v) FROM wf' ];
 # physical replication: even the stored sizes (compression, TOAST) agree
 my @physical = (
 	[ 'w stored sizes', 'SELECT sum(pg_column_size(t)), sum(pg_column_size(w.*)) FROM w' ],
@@ -105,6 +106,10 @@ CREATE TABLE w (k int PRIMARY KEY, g int, v int, t text) USING helios;
 CREATE INDEX w_g ON w (g);
 INSERT INTO w SELECT i, i % 10, i, 'row' || i FROM generate_series(1, 2000) i;
 COPY w (k, g, v, t) FROM PROGRAM 'seq 2001 4000 | sed -e "s/.*/&\t1\t&\tcopied/"';
+BEGIN;
+CREATE TABLE wf (k int PRIMARY KEY, v int) USING helios;
+COPY wf FROM PROGRAM 'seq 1 3000 | sed -e "s/.*/&\t&/"' WITH (FREEZE);
+COMMIT;
 UPDATE w SET v = v + 1 WHERE k % 3 = 0;
 UPDATE w SET g = g + 1 WHERE k % 11 = 0;
 UPDATE w SET t = repeat(md5(k::text), 400) WHERE k % 97 = 0;
