@@ -63,20 +63,31 @@ extern void helios_check_page(Relation rel, Buffer buf);
 extern void helios_report_bad_item(Relation rel, Buffer buf, OffsetNumber off);
 
 /*
- * Check that normal item off of a page lies inside the tuple area and can
- * hold a tuple header: a corrupt line pointer must not send a reader
- * outside the page.  Inline, since every read of a version passes here.
+ * Does line pointer lp of page lie inside the tuple area, long enough for a
+ * tuple header?  Reads the line pointer only, not the item.
+ */
+static inline bool
+helios_item_in_bounds(Page page, ItemId lp)
+{
+	PageHeader	phdr = (PageHeader) page;
+
+	return ItemIdGetOffset(lp) >= phdr->pd_upper &&
+		ItemIdGetOffset(lp) + ItemIdGetLength(lp) <= phdr->pd_special &&
+		ItemIdGetLength(lp) >= SizeofHeapTupleHeader;
+}
+
+/*
+ * Check that normal item off of a page lies inside the tuple area and holds
+ * its whole header: a corrupt line pointer must not send a reader outside
+ * the page.  Inline, since every read of a version passes here.
  */
 static inline void
 helios_check_item(Relation rel, Buffer buf, OffsetNumber off)
 {
 	Page		page = BufferGetPage(buf);
-	PageHeader	phdr = (PageHeader) page;
 	ItemId		lp = PageGetItemId(page, off);
 
-	if (unlikely(ItemIdGetOffset(lp) < phdr->pd_upper ||
-				 ItemIdGetOffset(lp) + ItemIdGetLength(lp) > phdr->pd_special ||
-				 ItemIdGetLength(lp) < SizeofHeapTupleHeader ||
+	if (unlikely(!helios_item_in_bounds(page, lp) ||
 				 ((HeapTupleHeader) PageGetItem(page, lp))->t_hoff >
 				 ItemIdGetLength(lp)))
 		helios_report_bad_item(rel, buf, off);

@@ -173,10 +173,7 @@ helios_collect_rows(Relation rel, Buffer buffer, Snapshot snapshot,
 			/* bounds of the item only: its header is read later */
 			lp = PageGetItemId(page, veroff);
 			if (unlikely(veroff > maxoff || !ItemIdIsNormal(lp) ||
-						 ItemIdGetOffset(lp) < ((PageHeader) page)->pd_upper ||
-						 ItemIdGetOffset(lp) + ItemIdGetLength(lp) >
-						 ((PageHeader) page)->pd_special ||
-						 ItemIdGetLength(lp) < SizeofHeapTupleHeader))
+						 !helios_item_in_bounds(page, lp)))
 				helios_report_bad_item(rel, buffer, veroff);
 			rootoffs[ntup] = off;
 			veroffs[ntup] = veroff;
@@ -649,6 +646,22 @@ helios_scan_blocks_done(HeliosScanDesc scan)
  * ----------------------------------------------------------------
  */
 
+/* Read the scan's first page; false if the scan has no block to read. */
+static bool
+helios_scan_start(HeliosScanDesc scan, ScanDirection dir)
+{
+	BlockNumber blkno = helios_scan_first_block(scan, dir);
+
+	if (blkno == InvalidBlockNumber)
+	{
+		Assert(!BufferIsValid(scan->rs_cbuf));
+		return false;
+	}
+	helios_getpage(scan, blkno);
+	scan->rs_inited = true;
+	return true;
+}
+
 /*
  * Page-at-a-time: return the next collected row in direction dir, reading
  * pages as needed.  No buffer lock is taken here; the rows were found
@@ -682,14 +695,8 @@ helios_gettup_pagemode(HeliosScanDesc scan, ScanDirection dir,
 
 	if (!scan->rs_inited)
 	{
-		blkno = helios_scan_first_block(scan, dir);
-		if (blkno == InvalidBlockNumber)
-		{
-			Assert(!BufferIsValid(scan->rs_cbuf));
+		if (!helios_scan_start(scan, dir))
 			return false;
-		}
-		helios_getpage(scan, blkno);
-		scan->rs_inited = true;
 		lineindex = backward ? scan->rs_ntuples - 1 : 0;
 	}
 	else
@@ -781,14 +788,8 @@ helios_gettup(HeliosScanDesc scan, ScanDirection dir, TupleTableSlot *slot)
 
 	if (!scan->rs_inited)
 	{
-		blkno = helios_scan_first_block(scan, dir);
-		if (blkno == InvalidBlockNumber)
-		{
-			Assert(!BufferIsValid(scan->rs_cbuf));
+		if (!helios_scan_start(scan, dir))
 			return false;
-		}
-		helios_getpage(scan, blkno);
-		scan->rs_inited = true;
 		lineoff = FirstOffsetNumber;
 		from_end = backward;
 	}
