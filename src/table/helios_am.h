@@ -36,16 +36,35 @@ extern bool helios_is_helios_rel(Relation rel);
 
 /*
  * Find the member of the version chain rooted at offnum (on the locked
- * buffer) that is visible to snapshot.  On success fills *tuple (t_data
- * points into the page, t_self = the member's own TID, t_tableOid set) and
- * returns true.  If all_dead is given it is set to true when every member
- * is dead to everyone (the root's index entries can be killed).  Performs
- * the SSI checks (PredicateLockTID on the row, conflict-out).  The caller
- * reports the row as (block, offnum).
+ * buffer) that is visible to snapshot.  On success fills *tuple (t_self =
+ * the member's own TID, t_tableOid set) and returns true.  When the member
+ * is on the root's page, t_data points into the page and *copy is NULL;
+ * when the chain left the page (a forward link), the buffer is unlocked
+ * while the other page is read and locked again before returning, and the
+ * member comes as a palloc'd *copy (tuple is a shallow copy of it).  If
+ * all_dead is given it is set to true when every member is dead to
+ * everyone (the root's index entries can be killed).  Performs the SSI
+ * checks (PredicateLockTID on the row, conflict-out).  The caller reports
+ * the row as (block, offnum).
  */
 extern bool helios_chain_search(Relation rel, Buffer buffer, Snapshot snapshot,
 								OffsetNumber offnum, HeapTuple tuple,
-								bool *all_dead);
+								bool *all_dead, HeapTuple *copy);
+
+/*
+ * The same on the root's page alone: false with seg->next valid when the
+ * row's chain goes on elsewhere; helios_search_forward goes on from there,
+ * with no lock held on the root's page.
+ */
+struct HeliosSegment;
+extern bool helios_chain_search_page(Relation rel, Buffer buffer,
+									 Snapshot snapshot, OffsetNumber offnum,
+									 HeapTuple tuple, bool *all_dead,
+									 struct HeliosSegment *seg);
+extern HeapTuple helios_search_forward(Relation rel, BlockNumber blkno,
+									   OffsetNumber root,
+									   struct HeliosSegment *seg,
+									   Snapshot snapshot, bool *all_dead);
 
 /*
  * A TID names a row by its root.  After an UPDATE, helios_update rewrites
@@ -122,8 +141,17 @@ extern int	helios_page_prune(Relation rel, Buffer buffer,
 							  int *nnewlpdead,
 							  OffsetNumber *off_loc);
 
-/* For each offset, its chain's root offset (InvalidOffsetNumber if none). */
-extern void helios_get_root_tuples(Page page, OffsetNumber *root_offsets);
+/*
+ * For each offset, its chain's root offset (InvalidOffsetNumber if none,
+ * HELIOS_ROOT_ELSEWHERE for the versions of a row forwarded to this page).
+ */
+#define HELIOS_ROOT_ELSEWHERE	((OffsetNumber) 0xFFFF)
+extern void helios_get_root_tuples(Page page, BlockNumber blkno,
+								   OffsetNumber *root_offsets);
+
+/* The roots of the page whose chains go on on another page. */
+extern int	helios_forwarded_roots(Relation rel, Buffer buffer,
+								   OffsetNumber *roots);
 
 /* ---- helios_vacuum.c ---- */
 extern void helios_vacuum_rel(Relation rel, struct VacuumParams *params,

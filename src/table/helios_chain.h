@@ -11,12 +11,53 @@
 #include "access/htup.h"
 #include "storage/bufpage.h"
 #include "utils/rel.h"
+#include "utils/snapshot.h"
 
 #include "table/helios_page.h"
 #include "wal/helios_xlog.h"
 
-extern int	helios_chain_members(Page page, BlockNumber blkno,
-								 OffsetNumber root, OffsetNumber *members);
+/*
+ * The part of a row's version chain stored on one page: a SEGMENT.  The
+ * root's page holds the first one; a forward link (src/table/README) leads
+ * to a segment on another page, whose head is a HELIOS_FORWARDED version
+ * naming the root.  Members are listed oldest first, stubs left out.
+ */
+typedef struct HeliosSegment
+{
+	int			n;
+	OffsetNumber members[MaxHeapTuplesPerPage];
+	ItemPointerData next;		/* head of the next segment; invalid if the
+								 * chain ends on this page */
+	TransactionId next_xmin;	/* raw xmin that head must have; invalid when
+								 * the link is a stub's */
+	int			hops;			/* pages followed so far */
+} HeliosSegment;
+
+extern void helios_chain_segment(Relation rel, Buffer buffer,
+								 ItemPointer rowid, OffsetNumber start,
+								 TransactionId start_xmin,
+								 HeliosSegment *seg);
+extern Buffer helios_segment_follow(Relation rel, ItemPointer rowid,
+									HeliosSegment *seg, int lockmode);
+extern Buffer helios_write_segment(Relation rel, Buffer buffer,
+								   ItemPointer rowid, bool follow,
+								   HeliosSegment *seg, ItemPointer start,
+								   TransactionId *start_xmin);
+
+/* target_member / lock_target: the write is about the root's segment */
+#define HELIOS_BACK_TO_ROOT		((OffsetNumber) 0xFFFF)
+
+/* The row's segment on its root's page (buffer, locked), at item root. */
+static inline void
+helios_root_segment(Relation rel, Buffer buffer, OffsetNumber root,
+					HeliosSegment *seg)
+{
+	ItemPointerData rowid;
+
+	ItemPointerSet(&rowid, BufferGetBlockNumber(buffer), root);
+	seg->hops = 0;
+	helios_chain_segment(rel, buffer, &rowid, root, InvalidTransactionId, seg);
+}
 
 /*
  * Point tuple at the version in normal item offnum of the page in buffer

@@ -50,26 +50,27 @@
 #include "wal/helios_xlog.h"
 
 /*
- * Which chain member an operation on row (blkno, root) is about; see the
- * file header.  Buffer is locked.  InvalidOffsetNumber if root names no
- * row.
+ * Which member of seg, the row's segment on the locked buffer that
+ * helios_write_segment chose, an operation is about; see the file header.
+ * InvalidOffsetNumber if the row is not there.  past_link says that seg is
+ * past a forward link: if the snapshot sees none of its members (and this
+ * transaction has not locked the newest), the snapshot's version is on the
+ * root's page, and HELIOS_BACK_TO_ROOT says to look there.
  */
 static OffsetNumber
-target_member(Relation rel, Buffer buffer, OffsetNumber root,
-			  Snapshot snapshot)
+target_member(Relation rel, Buffer buffer, HeliosSegment *seg,
+			  Snapshot snapshot, bool past_link)
 {
-	Page		page = BufferGetPage(buffer);
-	OffsetNumber members[MaxHeapTuplesPerPage];
+	OffsetNumber *members = seg->members;
 	HeapTupleData tp;
-	int			n;
+	int			n = seg->n;
 
-	n = helios_chain_members(page, BufferGetBlockNumber(buffer), root, members);
 	if (n == 0)
 		return InvalidOffsetNumber;
 
 	/* newest version row-locked by us: EvalPlanQual has been there */
 	helios_member_tuple(rel, buffer, members[n - 1], &tp);
-	if (n > 1 && helios_locked_by_us(tp.t_data))
+	if ((n > 1 || past_link) && helios_locked_by_us(tp.t_data))
 		return members[n - 1];
 
 	if (snapshot != InvalidSnapshot && IsMVCCSnapshot(snapshot))
@@ -80,6 +81,8 @@ target_member(Relation rel, Buffer buffer, OffsetNumber root,
 			if (HeapTupleSatisfiesVisibility(&tp, snapshot, buffer))
 				return members[i];
 		}
+		if (past_link)
+			return HELIOS_BACK_TO_ROOT;
 	}
 	return members[n - 1];
 }
@@ -205,21 +208,49 @@ pin_vm_if_needed(Relation rel, Buffer buffer, Buffer *vmbuffer)
 	return false;
 }
 
-/* Read and exclusively lock the page of row tid, checking it. */
+/*
+ * Read and exclusively lock the page holding the part of row tid's chain a
+ * write is about (helios_write_segment: the root's page, or where a forward
+ * link leads), and choose the member to act on (*member, invalid if none).
+ */
 static Buffer
-lock_row_page(Relation rel, ItemPointer tid, Buffer *vmbuffer)
+lock_row_target(Relation rel, ItemPointer tid, Snapshot snapshot,
+				Buffer *vmbuffer, OffsetNumber *member)
 {
 	BlockNumber blkno = ItemPointerGetBlockNumber(tid);
-	Buffer		buffer;
+	bool		follow = true;
 
-	/* tid came from a scan of rel: no lseek() to check it is in range */
-	buffer = ReadBuffer(rel, blkno);
-	if (HeliosPageIsAllVisible(BufferGetPage(buffer)))
-		visibilitymap_pin(rel, blkno, vmbuffer);
-	LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
-	helios_check_page(rel, buffer);
-	helios_check_tid(rel, tid, BufferGetPage(buffer));
-	return buffer;
+	for (;;)
+	{
+		Buffer		buffer;
+		HeliosSegment seg;
+		ItemPointerData start;
+		TransactionId start_xmin;
+		bool		past_link;
+
+		/* tid came from a scan of rel: no lseek() to check it is in range */
+		buffer = ReadBuffer(rel, blkno);
+		if (HeliosPageIsAllVisible(BufferGetPage(buffer)) &&
+			!BufferIsValid(*vmbuffer))
+			visibilitymap_pin(rel, blkno, vmbuffer);
+		LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+		helios_check_page(rel, buffer);
+		helios_check_tid(rel, tid, BufferGetPage(buffer));
+		buffer = helios_write_segment(rel, buffer, tid, follow, &seg, &start,
+									  &start_xmin);
+		past_link = !ItemPointerEquals(&start, tid);
+		if (past_link && BufferIsValid(*vmbuffer))
+		{
+			/* that VM page was the root page's; pin_vm_if_needed redoes it */
+			ReleaseBuffer(*vmbuffer);
+			*vmbuffer = InvalidBuffer;
+		}
+		*member = target_member(rel, buffer, &seg, snapshot, past_link);
+		if (*member != HELIOS_BACK_TO_ROOT)
+			return buffer;
+		UnlockReleaseBuffer(buffer);
+		follow = false;
+	}
 }
 
 static void
@@ -273,9 +304,8 @@ helios_delete(Relation rel, ItemPointer tid, CommandId cid,
 				(errcode(ERRCODE_INVALID_TRANSACTION_STATE),
 				 errmsg("cannot delete tuples during a parallel operation")));
 
-	buffer = lock_row_page(rel, tid, &vmbuffer);
+	buffer = lock_row_target(rel, tid, snapshot, &vmbuffer, &member);
 	page = BufferGetPage(buffer);
-	member = target_member(rel, buffer, ItemPointerGetOffsetNumber(tid), snapshot);
 	if (member == InvalidOffsetNumber)
 	{
 		UnlockReleaseBuffer(buffer);
@@ -328,7 +358,7 @@ l1:
 	if (pin_vm_if_needed(rel, buffer, &vmbuffer))
 		goto l1;
 
-	CheckForSerializableConflictIn(rel, tid, BufferGetBlockNumber(buffer));
+	CheckForSerializableConflictIn(rel, tid, ItemPointerGetBlockNumber(tid));
 	HeapTupleHeaderAdjustCmax(tp.t_data, &cid, &iscombo);
 	MultiXactIdSetOldestMember();
 	helios_compute_new_xmax_infomask(HeapTupleHeaderGetRawXmax(tp.t_data),
@@ -488,8 +518,8 @@ lock_old_version(Relation rel, Buffer buffer, Buffer vmbuffer, HeapTuple oldtup,
 
 static void
 log_update(Relation rel, Buffer oldbuf, Buffer newbuf, HeapTuple oldtup,
-		   HeapTuple newtup, bool in_chain, bool all_visible_cleared,
-		   bool new_all_visible_cleared)
+		   HeapTuple newtup, bool in_chain, bool forward,
+		   bool all_visible_cleared, bool new_all_visible_cleared)
 {
 	xl_helios_update xlrec;
 	xl_helios_header xlhdr;
@@ -507,6 +537,8 @@ log_update(Relation rel, Buffer oldbuf, Buffer newbuf, HeapTuple oldtup,
 		xlrec.flags |= XLH_ALL_VISIBLE_CLEARED;
 	if (new_all_visible_cleared)
 		xlrec.flags |= XLH_NEW_ALL_VISIBLE_CLEARED;
+	if (forward)
+		xlrec.flags |= XLH_UPDATE_FORWARD;
 	xlrec.new_xmax = HeapTupleHeaderGetRawXmax(newtup->t_data);
 	xlrec.new_offnum = ItemPointerGetOffsetNumber(&newtup->t_self);
 
@@ -558,6 +590,10 @@ helios_update(Relation rel, ItemPointer otid, TupleTableSlot *slot,
 	bool		key_intact;
 	bool		iscombo;
 	bool		in_chain = false;
+	bool		can_forward;
+	bool		forward = false;
+	HeapTuple	fwdtup = NULL;
+	HeapTuple	toasted = NULL;
 	bool		need_toast;
 	bool		all_visible_cleared = false;
 	bool		all_visible_cleared_new = false;
@@ -583,9 +619,8 @@ helios_update(Relation rel, ItemPointer otid, TupleTableSlot *slot,
 	newtup = helios_slot_form_tuple(slot, helios_relation_layout(rel));
 	newtup->t_tableOid = RelationGetRelid(rel);
 
-	buffer = lock_row_page(rel, otid, &vmbuffer);
+	buffer = lock_row_target(rel, otid, snapshot, &vmbuffer, &member);
 	page = BufferGetPage(buffer);
-	member = target_member(rel, buffer, ItemPointerGetOffsetNumber(otid), snapshot);
 	if (member == InvalidOffsetNumber)
 	{
 		UnlockReleaseBuffer(buffer);
@@ -597,6 +632,8 @@ helios_update(Relation rel, ItemPointer otid, TupleTableSlot *slot,
 
 	modified = modified_columns(rel, interesting, &oldtup, slot);
 	key_intact = !bms_overlap(modified, key_attrs);
+	can_forward = !bms_overlap(modified, hot_attrs) &&
+		ItemPointerGetBlockNumber(&oldtup.t_self) == ItemPointerGetBlockNumber(otid);
 	*lockmode = key_intact ? LockTupleNoKeyExclusive : LockTupleExclusive;
 
 l2:
@@ -694,6 +731,8 @@ l2:
 		if (need_toast)
 		{
 			heaptup = helios_toast_tuple(rel, newtup, &oldtup, 0);
+			if (heaptup != newtup)
+				toasted = heaptup;
 			newtupsize = MAXALIGN(heaptup->t_len);
 		}
 		else
@@ -703,8 +742,20 @@ l2:
 		{
 			if (newtupsize > pagefree)
 			{
-				newbuf = helios_get_buffer_for_tuple(rel, heaptup->t_len,
-													 buffer, 0, NULL,
+				Size		len = heaptup->t_len;
+
+				/*
+				 * No indexed column changes and the old version is the
+				 * root's page's: the new version can go elsewhere under
+				 * the same TID, carrying the root TID (one hop only: a
+				 * forwarded row's next page gives it a new TID).
+				 */
+				if (can_forward)
+				{
+					fwdtup = helios_tuple_set_forwarded(heaptup, otid);
+					len = fwdtup->t_len;
+				}
+				newbuf = helios_get_buffer_for_tuple(rel, len, buffer, 0, NULL,
 													 &vmbuffer_new, &vmbuffer);
 				break;
 			}
@@ -728,16 +779,24 @@ l2:
 		heaptup = newtup;
 	}
 
-	CheckForSerializableConflictIn(rel, otid, BufferGetBlockNumber(buffer));
+	CheckForSerializableConflictIn(rel, otid, ItemPointerGetBlockNumber(otid));
 
 	if (newbuf == buffer)
 		in_chain = !bms_overlap(modified, hot_attrs);
 	else
+	{
 		HeliosPageGetOpaque(page)->hp_flags |= HP_PAGE_FULL;
+		if (fwdtup != NULL)
+		{
+			/* the row keeps its TID: a forward link to the new version */
+			forward = true;
+			heaptup = fwdtup;
+		}
+	}
 
 	START_CRIT_SECTION();
 	HeliosPageSetPrunable(page, xid);
-	if (in_chain)
+	if (in_chain || forward)
 	{
 		HeapTupleHeaderSetHotUpdated(oldtup.t_data);
 		HeapTupleHeaderSetHeapOnly(heaptup->t_data);
@@ -776,7 +835,7 @@ l2:
 	MarkBufferDirty(buffer);
 
 	if (RelationNeedsWAL(rel))
-		log_update(rel, buffer, newbuf, &oldtup, heaptup, in_chain,
+		log_update(rel, buffer, newbuf, &oldtup, heaptup, in_chain, forward,
 				   all_visible_cleared, all_visible_cleared_new);
 	END_CRIT_SECTION();
 
@@ -796,22 +855,24 @@ l2:
 	if (have_tuple_lock)
 		UnlockTupleTuplock(rel, otid, *lockmode);
 
-	pgstat_count_heap_update(rel, in_chain);
+	pgstat_count_heap_update(rel, in_chain || forward);
 
 	/* the row keeps its identity when the new version joined the chain */
-	if (in_chain)
+	if (in_chain || forward)
 		slot->tts_tid = *otid;
 	else
 		slot->tts_tid = heaptup->t_self;
 	slot->tts_tableOid = RelationGetRelid(rel);
-	*update_indexes = !in_chain;
+	*update_indexes = !(in_chain || forward);
 
 	/* from here on otid names the version replaced, see helios_am.h */
 	ItemPointerSet(otid, ItemPointerGetBlockNumber(&oldtup.t_self),
 				   ItemPointerGetOffsetNumber(&oldtup.t_self) | HELIOS_VERSION_TID);
 
-	if (heaptup != newtup)
-		heap_freetuple(heaptup);
+	if (fwdtup != NULL)
+		heap_freetuple(fwdtup);
+	if (toasted != NULL)
+		heap_freetuple(toasted);
 	heap_freetuple(newtup);
 	bms_free(hot_attrs);
 	bms_free(key_attrs);

@@ -520,7 +520,8 @@ helios_cluster_keep(Relation OldHeap, HeapTuple tuple, Buffer buffer,
 typedef struct HeliosKeptVersions
 {
 	int			n;
-	HeapTuple	tuples[MaxHeapTuplesPerPage];
+	/* a page's versions, or a row's on its root's page and one more */
+	HeapTuple	tuples[2 * MaxHeapTuplesPerPage];
 } HeliosKeptVersions;
 
 static void
@@ -538,6 +539,15 @@ helios_cluster_collect(Relation OldHeap, Buffer buffer, OffsetNumber off,
 	tuple.t_len = ItemIdGetLength(lp);
 	tuple.t_tableOid = RelationGetRelid(OldHeap);
 	ItemPointerSet(&tuple.t_self, BufferGetBlockNumber(buffer), off);
+
+	/* a stub is no version, only a link */
+	if (HeliosTupleIsStub(tuple.t_data))
+		return;
+	if (kept->n >= lengthof(kept->tuples))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("too many versions of one row in relation \"%s\"",
+						RelationGetRelationName(OldHeap))));
 
 	if (helios_cluster_keep(OldHeap, &tuple, buffer, OldestXmin,
 							is_system_catalog, tups_vacuumed,
@@ -657,8 +667,8 @@ helios_relation_copy_for_cluster(Relation OldHeap, Relation NewHeap,
 		if (indexScan != NULL)
 		{
 			HeliosTupleTableSlot *hslot = (HeliosTupleTableSlot *) slot;
-			OffsetNumber members[MaxHeapTuplesPerPage];
-			int			nmembers;
+			HeliosSegment seg;
+			Buffer		fwdroot = InvalidBuffer;
 
 			if (!index_getnext_slot(indexScan, ForwardScanDirection, slot))
 				break;
@@ -667,21 +677,50 @@ helios_relation_copy_for_cluster(Relation OldHeap, Relation NewHeap,
 			if (indexScan->xs_recheck)
 				elog(ERROR, "CLUSTER does not support lossy index conditions");
 
-			/* the slot holds a pin on the row's page */
+			/*
+			 * The slot holds a pin on the row's page, unless the version it
+			 * found is a forwarded one (a copy): then pin the page here.
+			 */
 			buffer = hslot->buffer;
-			Assert(BufferIsValid(buffer));
+			if (!BufferIsValid(buffer))
+				buffer = fwdroot = ReadBuffer(OldHeap,
+											  ItemPointerGetBlockNumber(&slot->tts_tid));
 
 			LockBuffer(buffer, BUFFER_LOCK_SHARE);
 			helios_check_page(OldHeap, buffer);
 			page = BufferGetPage(buffer);
-			nmembers = helios_chain_members(page, BufferGetBlockNumber(buffer),
-											ItemPointerGetOffsetNumber(&slot->tts_tid),
-											members);
-			for (int i = 0; i < nmembers; i++)
-				helios_cluster_collect(OldHeap, buffer, members[i], OldestXmin,
-									   is_system_catalog, tups_vacuumed,
-									   tups_recently_dead, kept);
+			helios_root_segment(OldHeap, buffer,
+								ItemPointerGetOffsetNumber(&slot->tts_tid),
+								&seg);
+			for (int i = 0; i < seg.n; i++)
+				helios_cluster_collect(OldHeap, buffer, seg.members[i],
+									   OldestXmin, is_system_catalog,
+									   tups_vacuumed, tups_recently_dead,
+									   kept);
 			LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+
+			/* a forwarded row's versions on other pages, one at a time */
+			while (ItemPointerIsValid(&seg.next))
+			{
+				Buffer		fwd = helios_segment_follow(OldHeap,
+														&slot->tts_tid,
+														&seg,
+														BUFFER_LOCK_SHARE);
+
+				if (!BufferIsValid(fwd))
+					break;
+				for (int i = 0; i < seg.n; i++)
+					helios_cluster_collect(OldHeap, fwd, seg.members[i],
+										   OldestXmin, is_system_catalog,
+										   tups_vacuumed, tups_recently_dead,
+										   kept);
+				UnlockReleaseBuffer(fwd);
+			}
+			if (BufferIsValid(fwdroot))
+			{
+				ReleaseBuffer(fwdroot);
+				fwdroot = InvalidBuffer;
+			}
 		}
 		else
 		{

@@ -107,6 +107,227 @@ helios_build_progress(HeliosScanDesc hscan, BlockNumber *previous_blkno)
  * the line pointer array afresh: with only ShareUpdateExclusiveLock (BRIN
  * summarization) rows may be added to the page while we are on it.
  */
+/*
+ * Decide whether a SnapshotAny build indexes version tuple (on the locked
+ * buffer), with heapam_index_build_range_scan's rules; waits for inserters
+ * or deleters where heap waits, with the buffer unlocked meanwhile.
+ * Counts live versions into *reltuples.
+ */
+static bool
+helios_build_judge(Relation heapRelation, IndexInfo *indexInfo,
+				   HeapTuple tuple, Buffer buffer, TransactionId OldestXmin,
+				   bool anyvisible, bool checking_uniqueness,
+				   bool is_system_catalog, double *reltuples,
+				   bool *tupleIsAlive_p)
+{
+	bool		indexIt = false;
+	bool		tupleIsAlive = false;
+
+	for (;;)
+	{
+		TransactionId xwait = InvalidTransactionId;
+
+		/*
+		 * The live/dead rules must match ANALYZE's, or CREATE INDEX
+		 * and ANALYZE would compute different reltuples.
+		 */
+		switch (HeapTupleSatisfiesVacuum(tuple, OldestXmin, buffer))
+		{
+			case HEAPTUPLE_DEAD:
+				indexIt = false;
+				tupleIsAlive = false;
+				break;
+
+			case HEAPTUPLE_LIVE:
+				indexIt = true;
+				tupleIsAlive = true;
+				*reltuples += 1;
+				break;
+
+			case HEAPTUPLE_RECENTLY_DEAD:
+
+				/*
+				 * Older snapshots may still need it, so index it ...
+				 * unless it was updated within its chain: the chain
+				 * is indexed once, through the version at its end,
+				 * and snapshots that see this older version cannot
+				 * use the new index (ii_BrokenHotChain).
+				 */
+				if (HeapTupleIsHotUpdated(tuple))
+				{
+					indexIt = false;
+					indexInfo->ii_BrokenHotChain = true;
+				}
+				else
+					indexIt = true;
+				/* never unique-checked, never counted */
+				tupleIsAlive = false;
+				break;
+
+			case HEAPTUPLE_INSERT_IN_PROGRESS:
+				if (anyvisible)
+				{
+					indexIt = true;
+					tupleIsAlive = true;
+					*reltuples += 1;
+					break;
+				}
+
+				/*
+				 * With ShareLock on the table this is normally our
+				 * own insert; system catalogs release write locks
+				 * early, so there it can be someone else's.
+				 */
+				if (!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tuple->t_data)))
+				{
+					if (!is_system_catalog)
+						ereport(WARNING,
+								(errcode(ERRCODE_WARNING),
+								 errmsg("concurrent insert in progress within table \"%s\"",
+										RelationGetRelationName(heapRelation))));
+
+					/*
+					 * Indexing it could raise a bogus uniqueness
+					 * failure if the inserter aborts: wait for it.
+					 */
+					if (checking_uniqueness)
+					{
+						xwait = HeapTupleHeaderGetXmin(tuple->t_data);
+						break;
+					}
+				}
+				else
+				{
+					/* counted as live only if ours, as ANALYZE does */
+					*reltuples += 1;
+				}
+				/* if the build commits, the row is good */
+				indexIt = true;
+				tupleIsAlive = true;
+				break;
+
+			case HEAPTUPLE_DELETE_IN_PROGRESS:
+				if (anyvisible)
+				{
+					indexIt = true;
+					tupleIsAlive = false;
+					*reltuples += 1;
+					break;
+				}
+
+				if (!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetUpdateXid(tuple->t_data)))
+				{
+					if (!is_system_catalog)
+						ereport(WARNING,
+								(errcode(ERRCODE_WARNING),
+								 errmsg("concurrent delete in progress within table \"%s\"",
+										RelationGetRelationName(heapRelation))));
+
+					/*
+					 * Wait for the deleter if the answer matters: a
+					 * unique check must not miss a row that survives
+					 * an abort, and a version updated within its
+					 * chain must be indexed only if the update
+					 * aborts.
+					 */
+					if (checking_uniqueness ||
+						HeapTupleIsHotUpdated(tuple))
+					{
+						xwait = HeapTupleHeaderGetUpdateXid(tuple->t_data);
+						break;
+					}
+
+					/* else as RECENTLY_DEAD, but counted as ANALYZE */
+					indexIt = true;
+					*reltuples += 1;
+				}
+				else if (HeapTupleIsHotUpdated(tuple))
+				{
+					/*
+					 * Our own deletion of a chain-updated version:
+					 * assume we commit, as for RECENTLY_DEAD.
+					 */
+					indexIt = false;
+					indexInfo->ii_BrokenHotChain = true;
+				}
+				else
+				{
+					/* our own deletion: index, don't check or count */
+					indexIt = true;
+				}
+				tupleIsAlive = false;
+				break;
+
+			default:
+				elog(ERROR, "unexpected HeapTupleSatisfiesVacuum result");
+				indexIt = tupleIsAlive = false; /* keep compiler quiet */
+				break;
+		}
+
+		if (!TransactionIdIsValid(xwait))
+			break;
+
+		/* wait without the buffer lock, then look again */
+		LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+		XactLockTableWait(xwait, heapRelation, &tuple->t_self,
+						  XLTW_InsertIndexUnique);
+		CHECK_FOR_INTERRUPTS();
+		LockBuffer(buffer, BUFFER_LOCK_SHARE);
+	}
+
+	*tupleIsAlive_p = tupleIsAlive;
+	return indexIt;
+}
+
+/*
+ * Index the versions of row rowid stored past its root's page: a SnapshotAny
+ * build delivers them when it reaches the root, so that every version of a
+ * row is indexed in root order (BRIN summarizes by the root's block) and
+ * exactly once.  seg is the root's segment; no buffer lock is held.
+ */
+static void
+helios_build_forwarded(Relation heapRelation, HeliosBuildState *bs,
+					   ItemPointer rowid, HeliosSegment *seg,
+					   TransactionId OldestXmin, bool anyvisible,
+					   bool checking_uniqueness, bool is_system_catalog,
+					   double *reltuples)
+{
+	while (ItemPointerIsValid(&seg->next))
+	{
+		Buffer		buffer = helios_segment_follow(heapRelation, rowid, seg,
+												   BUFFER_LOCK_SHARE);
+		HeliosSegment here = *seg;
+
+		if (!BufferIsValid(buffer))
+			break;
+
+		for (int i = 0; i < here.n; i++)
+		{
+			HeapTupleData tuple;
+			bool		indexIt;
+			bool		tupleIsAlive;
+
+			if (i > 0)
+				LockBuffer(buffer, BUFFER_LOCK_SHARE);
+			helios_member_tuple(heapRelation, buffer, here.members[i], &tuple);
+			indexIt = helios_build_judge(heapRelation, bs->indexInfo, &tuple,
+										 buffer, OldestXmin, anyvisible,
+										 checking_uniqueness,
+										 is_system_catalog, reltuples,
+										 &tupleIsAlive);
+			LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+			if (!indexIt)
+				continue;
+			MemoryContextReset(bs->econtext->ecxt_per_tuple_memory);
+			helios_slot_store(bs->slot, &tuple, buffer, rowid, false);
+			helios_build_emit(bs, rowid, tupleIsAlive);
+		}
+		if (here.n == 0)
+			LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+		ReleaseBuffer(buffer);
+	}
+}
+
 static double
 helios_build_all_versions(Relation heapRelation, HeliosScanDesc hscan,
 						  HeliosBuildState *bs, TransactionId OldestXmin,
@@ -124,6 +345,8 @@ helios_build_all_versions(Relation heapRelation, HeliosScanDesc hscan,
 		BlockNumber blkno = hscan->rs_cblock;
 		Page		page = BufferGetPage(buffer);
 		OffsetNumber root_offsets[MaxHeapTuplesPerPage];
+		OffsetNumber forwarded[MaxHeapTuplesPerPage];
+		int			nforwarded;
 		OffsetNumber offnum;
 
 		CHECK_FOR_INTERRUPTS();
@@ -138,7 +361,8 @@ helios_build_all_versions(Relation heapRelation, HeliosScanDesc hscan,
 		 */
 		LockBuffer(buffer, BUFFER_LOCK_SHARE);
 		helios_check_page(heapRelation, buffer);
-		helios_get_root_tuples(page, root_offsets);
+		helios_get_root_tuples(page, blkno, root_offsets);
+		nforwarded = helios_forwarded_roots(heapRelation, buffer, forwarded);
 		LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
 
 		for (offnum = FirstOffsetNumber;; offnum = OffsetNumberNext(offnum))
@@ -165,158 +389,18 @@ helios_build_all_versions(Relation heapRelation, HeliosScanDesc hscan,
 			}
 			helios_member_tuple(heapRelation, buffer, offnum, &tuple);
 
-			for (;;)
+			if (HeliosTupleIsStub(tuple.t_data) ||
+				root_offsets[offnum - 1] == HELIOS_ROOT_ELSEWHERE)
 			{
-				TransactionId xwait = InvalidTransactionId;
-
-				/*
-				 * The live/dead rules must match ANALYZE's, or CREATE INDEX
-				 * and ANALYZE would compute different reltuples.
-				 */
-				switch (HeapTupleSatisfiesVacuum(&tuple, OldestXmin, buffer))
-				{
-					case HEAPTUPLE_DEAD:
-						indexIt = false;
-						tupleIsAlive = false;
-						break;
-
-					case HEAPTUPLE_LIVE:
-						indexIt = true;
-						tupleIsAlive = true;
-						reltuples += 1;
-						break;
-
-					case HEAPTUPLE_RECENTLY_DEAD:
-
-						/*
-						 * Older snapshots may still need it, so index it ...
-						 * unless it was updated within its chain: the chain
-						 * is indexed once, through the version at its end,
-						 * and snapshots that see this older version cannot
-						 * use the new index (ii_BrokenHotChain).
-						 */
-						if (HeapTupleIsHotUpdated(&tuple))
-						{
-							indexIt = false;
-							indexInfo->ii_BrokenHotChain = true;
-						}
-						else
-							indexIt = true;
-						/* never unique-checked, never counted */
-						tupleIsAlive = false;
-						break;
-
-					case HEAPTUPLE_INSERT_IN_PROGRESS:
-						if (anyvisible)
-						{
-							indexIt = true;
-							tupleIsAlive = true;
-							reltuples += 1;
-							break;
-						}
-
-						/*
-						 * With ShareLock on the table this is normally our
-						 * own insert; system catalogs release write locks
-						 * early, so there it can be someone else's.
-						 */
-						if (!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tuple.t_data)))
-						{
-							if (!is_system_catalog)
-								ereport(WARNING,
-										(errcode(ERRCODE_WARNING),
-										 errmsg("concurrent insert in progress within table \"%s\"",
-												RelationGetRelationName(heapRelation))));
-
-							/*
-							 * Indexing it could raise a bogus uniqueness
-							 * failure if the inserter aborts: wait for it.
-							 */
-							if (checking_uniqueness)
-							{
-								xwait = HeapTupleHeaderGetXmin(tuple.t_data);
-								break;
-							}
-						}
-						else
-						{
-							/* counted as live only if ours, as ANALYZE does */
-							reltuples += 1;
-						}
-						/* if the build commits, the row is good */
-						indexIt = true;
-						tupleIsAlive = true;
-						break;
-
-					case HEAPTUPLE_DELETE_IN_PROGRESS:
-						if (anyvisible)
-						{
-							indexIt = true;
-							tupleIsAlive = false;
-							reltuples += 1;
-							break;
-						}
-
-						if (!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetUpdateXid(tuple.t_data)))
-						{
-							if (!is_system_catalog)
-								ereport(WARNING,
-										(errcode(ERRCODE_WARNING),
-										 errmsg("concurrent delete in progress within table \"%s\"",
-												RelationGetRelationName(heapRelation))));
-
-							/*
-							 * Wait for the deleter if the answer matters: a
-							 * unique check must not miss a row that survives
-							 * an abort, and a version updated within its
-							 * chain must be indexed only if the update
-							 * aborts.
-							 */
-							if (checking_uniqueness ||
-								HeapTupleIsHotUpdated(&tuple))
-							{
-								xwait = HeapTupleHeaderGetUpdateXid(tuple.t_data);
-								break;
-							}
-
-							/* else as RECENTLY_DEAD, but counted as ANALYZE */
-							indexIt = true;
-							reltuples += 1;
-						}
-						else if (HeapTupleIsHotUpdated(&tuple))
-						{
-							/*
-							 * Our own deletion of a chain-updated version:
-							 * assume we commit, as for RECENTLY_DEAD.
-							 */
-							indexIt = false;
-							indexInfo->ii_BrokenHotChain = true;
-						}
-						else
-						{
-							/* our own deletion: index, don't check or count */
-							indexIt = true;
-						}
-						tupleIsAlive = false;
-						break;
-
-					default:
-						elog(ERROR, "unexpected HeapTupleSatisfiesVacuum result");
-						indexIt = tupleIsAlive = false; /* keep compiler quiet */
-						break;
-				}
-
-				if (!TransactionIdIsValid(xwait))
-					break;
-
-				/* wait without the buffer lock, then look again */
+				/* a stub, or delivered with its row from the root's page */
 				LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
-				XactLockTableWait(xwait, heapRelation, &tuple.t_self,
-								  XLTW_InsertIndexUnique);
-				CHECK_FOR_INTERRUPTS();
-				LockBuffer(buffer, BUFFER_LOCK_SHARE);
+				continue;
 			}
-
+			indexIt = helios_build_judge(heapRelation, indexInfo, &tuple,
+										 buffer, OldestXmin, anyvisible,
+										 checking_uniqueness,
+										 is_system_catalog, &reltuples,
+										 &tupleIsAlive);
 			LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
 
 			if (!indexIt)
@@ -332,9 +416,11 @@ helios_build_all_versions(Relation heapRelation, HeliosScanDesc hscan,
 				if (!OffsetNumberIsValid(root_offsets[offnum - 1]))
 				{
 					LockBuffer(buffer, BUFFER_LOCK_SHARE);
-					helios_get_root_tuples(page, root_offsets);
+					helios_get_root_tuples(page, blkno, root_offsets);
 					LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
 				}
+				if (root_offsets[offnum - 1] == HELIOS_ROOT_ELSEWHERE)
+					continue;	/* a row forwarded here meanwhile */
 				if (!OffsetNumberIsValid(root_offsets[offnum - 1]))
 					ereport(ERROR,
 							(errcode(ERRCODE_DATA_CORRUPTED),
@@ -349,6 +435,22 @@ helios_build_all_versions(Relation heapRelation, HeliosScanDesc hscan,
 			MemoryContextReset(bs->econtext->ecxt_per_tuple_memory);
 			helios_slot_store(bs->slot, &tuple, buffer, &rowid, false);
 			helios_build_emit(bs, &rowid, tupleIsAlive);
+		}
+
+		/* then the versions of this page's rows stored elsewhere */
+		for (int i = 0; i < nforwarded; i++)
+		{
+			HeliosSegment seg;
+			ItemPointerData rowid;
+
+			LockBuffer(buffer, BUFFER_LOCK_SHARE);
+			helios_root_segment(heapRelation, buffer, forwarded[i], &seg);
+			LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+			ItemPointerSet(&rowid, blkno, forwarded[i]);
+			helios_build_forwarded(heapRelation, bs, &rowid, &seg,
+								   OldestXmin, anyvisible,
+								   checking_uniqueness, is_system_catalog,
+								   &reltuples);
 		}
 	}
 
@@ -807,10 +909,14 @@ walk_row(Relation rel, Buffer buf, OffsetNumber offnum,
 
 		if (!HeapTupleHeaderIsHotUpdated(tup.t_data))
 			break;
-		Assert(ItemPointerGetBlockNumber(&tup.t_data->t_ctid) ==
-			   BufferGetBlockNumber(buf));
+
+		/* a forwarded row lives on elsewhere, as far as we know here */
+		if (ItemPointerGetBlockNumber(&tup.t_data->t_ctid) !=
+			BufferGetBlockNumber(buf))
+			return false;
 		offnum = ItemPointerGetOffsetNumber(&tup.t_data->t_ctid);
-		priorXmax = HeapTupleHeaderGetUpdateXid(tup.t_data);
+		priorXmax = HeliosTupleIsStub(tup.t_data) ? InvalidTransactionId :
+			HeapTupleHeaderGetUpdateXid(tup.t_data);
 		at_chain_start = false;
 	}
 	return true;

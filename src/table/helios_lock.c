@@ -408,7 +408,28 @@ next_version(Relation rel, HeapTuple from, HeapTuple next, ItemPointer nextrow,
 		return InvalidBuffer;
 	}
 	helios_member_tuple(rel, buffer, off, next);
-	if (!TransactionIdEquals(HeapTupleHeaderGetXmin(next->t_data), prior))
+
+	/*
+	 * The head of a forwarded segment may have become a stub: its link, on
+	 * this page, leads to the version we are after.
+	 */
+	if (HeliosTupleIsStub(next->t_data))
+	{
+		ItemPointerData link = next->t_data->t_ctid;
+
+		off = ItemPointerGetOffsetNumber(&link);
+		if (ItemPointerGetBlockNumber(&link) != BufferGetBlockNumber(buffer) ||
+			off < FirstOffsetNumber || off > PageGetMaxOffsetNumber(page) ||
+			!ItemIdIsNormal(PageGetItemId(page, off)))
+		{
+			UnlockReleaseBuffer(buffer);
+			return InvalidBuffer;
+		}
+		helios_member_tuple(rel, buffer, off, next);
+		prior = InvalidTransactionId;
+	}
+	if (TransactionIdIsValid(prior) &&
+		!TransactionIdEquals(HeapTupleHeaderGetXmin(next->t_data), prior))
 	{
 		UnlockReleaseBuffer(buffer);
 		return InvalidBuffer;
@@ -572,11 +593,13 @@ l4:
  * - Otherwise the version the caller's snapshot sees, which the executor
  *   read; if it was updated, helios_lock follows the chain from there.
  *
- * Falls back to the newest member.
+ * Falls back to the newest member.  past_link says the members are past a
+ * forward link: when the version meant is not among them, it is on the
+ * root's page (HELIOS_BACK_TO_ROOT).
  */
 static OffsetNumber
 lock_target(Relation rel, Buffer buffer, OffsetNumber *members, int n,
-			Snapshot snapshot, uint8 flags)
+			Snapshot snapshot, uint8 flags, bool past_link)
 {
 	HeapTupleData tp;
 	SnapshotData dirty;
@@ -586,7 +609,7 @@ lock_target(Relation rel, Buffer buffer, OffsetNumber *members, int n,
 
 	/* already locked by this statement (EvalPlanQual, ON CONFLICT) */
 	helios_member_tuple(rel, buffer, members[n - 1], &tp);
-	if (n > 1 && helios_locked_by_us(tp.t_data))
+	if ((n > 1 || past_link) && helios_locked_by_us(tp.t_data))
 		return members[n - 1];
 
 	if (!(flags & TUPLE_LOCK_FLAG_FIND_LAST_VERSION) &&
@@ -606,7 +629,7 @@ lock_target(Relation rel, Buffer buffer, OffsetNumber *members, int n,
 				!TransactionIdIsValid(dirty.xmin))
 				return members[i];
 		}
-		return members[n - 1];
+		return past_link ? HELIOS_BACK_TO_ROOT : members[n - 1];
 	}
 
 	if (flags == 0)
@@ -623,7 +646,7 @@ lock_target(Relation rel, Buffer buffer, OffsetNumber *members, int n,
 		if (HeapTupleSatisfiesVisibility(&tp, snapshot, buffer))
 			return members[i];
 	}
-	return members[n - 1];
+	return past_link ? HELIOS_BACK_TO_ROOT : members[n - 1];
 }
 
 /*
@@ -637,7 +660,8 @@ lock_target(Relation rel, Buffer buffer, OffsetNumber *members, int n,
  * index in members[] of the version to start from (that version is checked
  * too).  Returns CHASE_LOCK with *member set when a version to lock was
  * found on this page, CHASE_NEXT_ROW when the walk continues at a new root
- * (*tid has been updated), CHASE_WAIT after waiting for an in-progress
+ * (*tid has been updated), CHASE_NEXT_SEGMENT when it goes on past a
+ * forward link (at *next, with *priorXmax), CHASE_WAIT after waiting for an in-progress
  * updater (the walk must be redone from *member, the version waited for),
  * or CHASE_DONE with *result set.
  */
@@ -645,13 +669,15 @@ typedef enum
 {
 	CHASE_LOCK,
 	CHASE_NEXT_ROW,
+	CHASE_NEXT_SEGMENT,
 	CHASE_WAIT,
 	CHASE_DONE
 } ChaseStep;
 
 static ChaseStep
 chase_version(Relation rel, Buffer buffer, OffsetNumber *members, int n,
-			  int from, ItemPointer tid, TransactionId *priorXmax,
+			  int from, ItemPointer tid, ItemPointer next,
+			  TransactionId *priorXmax,
 			  CommandId cid, LockWaitPolicy wait_policy,
 			  OffsetNumber *member, TM_FailureData *tmfd, TM_Result *result)
 {
@@ -662,7 +688,8 @@ chase_version(Relation rel, Buffer buffer, OffsetNumber *members, int n,
 	for (int i = from; i < n; i++)
 	{
 		helios_member_tuple(rel, buffer, members[i], &tp);
-		if (!TransactionIdEquals(HeapTupleHeaderGetXmin(tp.t_data), *priorXmax))
+		if (TransactionIdIsValid(*priorXmax) &&
+			!TransactionIdEquals(HeapTupleHeaderGetXmin(tp.t_data), *priorXmax))
 		{
 			*result = TM_Deleted;	/* the version we followed is gone */
 			return CHASE_DONE;
@@ -732,6 +759,12 @@ chase_version(Relation rel, Buffer buffer, OffsetNumber *members, int n,
 			*tid = tp.t_data->t_ctid;	/* the row went on at a new root */
 			return CHASE_NEXT_ROW;
 		}
+		if (ItemPointerGetBlockNumber(&tp.t_data->t_ctid) !=
+			BufferGetBlockNumber(buffer))
+		{
+			*next = tp.t_data->t_ctid;	/* on past a forward link */
+			return CHASE_NEXT_SEGMENT;
+		}
 	}
 	*result = TM_Deleted;		/* the chain ends in a pruned version */
 	return CHASE_DONE;
@@ -746,6 +779,9 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 	bool		chasing = false;	/* following the row after TM_Updated */
 	OffsetNumber chase_from = InvalidOffsetNumber;
 	TransactionId priorXmax = InvalidTransactionId;
+	ItemPointerData segstart = *tid;	/* where the segment to look at starts */
+	TransactionId segxmin = InvalidTransactionId;
+	bool		follow = true;	/* a write may go past forward links */
 	TM_Result	result;
 
 	tmfd->traversed = false;
@@ -753,19 +789,33 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 	for (;;)
 	{
 		Buffer		buffer;
-		Page		page;
-		OffsetNumber members[MaxHeapTuplesPerPage];
+		HeliosSegment seg;
 		OffsetNumber member = InvalidOffsetNumber;
 		HeapTupleData tp;
-		int			n;
 
-		buffer = ReadBuffer(rel, ItemPointerGetBlockNumber(tid));
+		/* a page past the end: VACUUM truncated a dead segment away */
+		if (!ItemPointerEquals(&segstart, tid) &&
+			ItemPointerGetBlockNumber(&segstart) >= RelationGetNumberOfBlocks(rel))
+		{
+			tmfd->ctid = *tid;
+			tmfd->xmax = InvalidTransactionId;
+			tmfd->cmax = InvalidCommandId;
+			return TM_Deleted;
+		}
+		buffer = ReadBuffer(rel, ItemPointerGetBlockNumber(&segstart));
 		LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
 		helios_check_page(rel, buffer);
-		page = BufferGetPage(buffer);
-		n = helios_chain_members(page, BufferGetBlockNumber(buffer),
-								 ItemPointerGetOffsetNumber(tid), members);
-		if (n == 0)
+		if (!chasing && ItemPointerEquals(&segstart, tid))
+			buffer = helios_write_segment(rel, buffer, tid, follow, &seg,
+										  &segstart, &segxmin);
+		else
+		{
+			seg.hops = 0;
+			helios_chain_segment(rel, buffer, tid,
+								 ItemPointerGetOffsetNumber(&segstart),
+								 segxmin, &seg);
+		}
+		if (seg.n == 0 && !(chasing && ItemPointerIsValid(&seg.next)))
 		{
 			UnlockReleaseBuffer(buffer);
 			tmfd->ctid = *tid;
@@ -778,22 +828,50 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 		{
 			int			from = 0;
 			ChaseStep	step;
+			ItemPointerData next;
 
 			/* in-chain: start at the member the updated version links to */
 			if (chase_from != InvalidOffsetNumber)
 			{
-				from = n;
-				for (int i = 0; i < n; i++)
-					if (members[i] == chase_from)
+				from = seg.n;
+				for (int i = 0; i < seg.n; i++)
+					if (seg.members[i] == chase_from)
 						from = i;
+
+				/*
+				 * A segment head that has become a stub since: the versions
+				 * after it are what we are after.
+				 */
+				if (from == seg.n &&
+					chase_from == ItemPointerGetOffsetNumber(&segstart))
+				{
+					from = 0;
+					priorXmax = InvalidTransactionId;
+				}
 			}
-			step = chase_version(rel, buffer, members, n, from, tid,
-								 &priorXmax, cid, wait_policy, &member,
+			step = chase_version(rel, buffer, seg.members, seg.n, from, tid,
+								 &next, &priorXmax, cid, wait_policy, &member,
 								 tmfd, &result);
 			if (step == CHASE_WAIT)
 			{
 				ReleaseBuffer(buffer);	/* already unlocked */
 				chase_from = member;
+				continue;
+			}
+			if (step == CHASE_NEXT_SEGMENT ||
+				(step == CHASE_DONE && result == TM_Deleted &&
+				 from >= seg.n && ItemPointerIsValid(&seg.next)))
+			{
+				/* on to the next page of the row's chain */
+				if (step != CHASE_NEXT_SEGMENT)
+				{
+					next = seg.next;
+					priorXmax = seg.next_xmin;
+				}
+				UnlockReleaseBuffer(buffer);
+				segstart = next;
+				segxmin = priorXmax;
+				chase_from = ItemPointerGetOffsetNumber(&next);
 				continue;
 			}
 			if (step != CHASE_LOCK)
@@ -802,13 +880,27 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 				if (step == CHASE_NEXT_ROW)
 				{
 					chase_from = InvalidOffsetNumber;
+					segstart = *tid;
+					segxmin = InvalidTransactionId;
 					continue;
 				}
 				return result;
 			}
 		}
 		else
-			member = lock_target(rel, buffer, members, n, snapshot, flags);
+		{
+			member = lock_target(rel, buffer, seg.members, seg.n, snapshot,
+								 flags, !ItemPointerEquals(&segstart, tid));
+			if (member == HELIOS_BACK_TO_ROOT)
+			{
+				/* the version meant is on the root's page after all */
+				UnlockReleaseBuffer(buffer);
+				segstart = *tid;
+				segxmin = InvalidTransactionId;
+				follow = false;
+				continue;
+			}
+		}
 		helios_member_tuple(rel, buffer, member, &tp);
 
 		result = lock_member(rel, buffer, &tp, tid, cid, mode, wait_policy,
@@ -848,12 +940,23 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 			tmfd->traversed = true;
 			chasing = true;
 			priorXmax = HeapTupleHeaderGetUpdateXid(tp.t_data);
-			if (HeapTupleHeaderIsHotUpdated(tp.t_data))
-				chase_from = ItemPointerGetOffsetNumber(&tp.t_data->t_ctid);
-			else
+			if (!HeapTupleHeaderIsHotUpdated(tp.t_data))
 			{
 				chase_from = InvalidOffsetNumber;
 				*tid = tp.t_data->t_ctid;
+				segstart = *tid;
+				segxmin = InvalidTransactionId;
+			}
+			else
+			{
+				chase_from = ItemPointerGetOffsetNumber(&tp.t_data->t_ctid);
+				if (ItemPointerGetBlockNumber(&tp.t_data->t_ctid) !=
+					BufferGetBlockNumber(buffer))
+				{
+					/* past a forward link */
+					segstart = tp.t_data->t_ctid;
+					segxmin = priorXmax;
+				}
 			}
 			UnlockReleaseBuffer(buffer);
 			continue;

@@ -34,6 +34,7 @@
 
 #include "helios.h"
 #include "table/helios_am.h"
+#include "table/helios_chain.h"
 #include "table/helios_vacuum.h"
 #include "table/helios_vm.h"
 #include "wal/helios_xlog.h"
@@ -60,9 +61,11 @@ typedef struct PruneState
 	TransactionId latestRemovedXid; /* for hot-standby conflicts */
 	int			nredirected;
 	int			ndead;
+	int			nstubs;
 	int			nunused;
 	OffsetNumber redirected[MaxHeapTuplesPerPage * 2];
 	OffsetNumber nowdead[MaxHeapTuplesPerPage];
+	xl_helios_stub stubs[MaxHeapTuplesPerPage];
 	OffsetNumber nowunused[MaxHeapTuplesPerPage];
 
 	/* marked[i]: item i already has a place in the plan (1-based) */
@@ -85,6 +88,11 @@ static void record_prunable(PruneState *prstate, TransactionId xid);
 static void record_redirect(PruneState *prstate, OffsetNumber offnum,
 							OffsetNumber rdoffnum);
 static void record_dead(PruneState *prstate, OffsetNumber offnum);
+static int	record_stub(PruneState *prstate, Page page, OffsetNumber offnum,
+						ItemPointer link);
+static bool forward_all_dead(PruneState *prstate, BlockNumber blkno,
+							 OffsetNumber root, ItemPointer link,
+							 TransactionId link_xmin);
 static void record_unused(PruneState *prstate, OffsetNumber offnum);
 static int	prune_page(Relation rel, Buffer buffer, TransactionId oldest_xmin,
 					   GlobalVisState *vistest, TransactionId old_snap_xmin,
@@ -247,7 +255,7 @@ prune_page(Relation rel, Buffer buffer, TransactionId oldest_xmin,
 	prstate.old_snap_used = false;
 	prstate.new_prune_xid = InvalidTransactionId;
 	prstate.latestRemovedXid = InvalidTransactionId;
-	prstate.nredirected = prstate.ndead = prstate.nunused = 0;
+	prstate.nredirected = prstate.ndead = prstate.nstubs = prstate.nunused = 0;
 	memset(prstate.marked, 0, sizeof(prstate.marked));
 
 	maxoff = PageGetMaxOffsetNumber(page);
@@ -273,7 +281,11 @@ prune_page(Relation rel, Buffer buffer, TransactionId oldest_xmin,
 		ItemPointerSet(&tup.t_self, blkno, offnum);
 		if (off_loc)
 			*off_loc = offnum;
-		prstate.htsv[offnum] = prune_satisfies_vacuum(&prstate, &tup, buffer);
+		if (HeliosTupleIsStub(tup.t_data))
+			prstate.htsv[offnum] = HEAPTUPLE_DEAD;
+		else
+			prstate.htsv[offnum] = prune_satisfies_vacuum(&prstate, &tup,
+														  buffer);
 	}
 
 	/* Plan every chain, starting from each item not yet planned */
@@ -296,11 +308,13 @@ prune_page(Relation rel, Buffer buffer, TransactionId oldest_xmin,
 
 	START_CRIT_SECTION();
 
-	if (prstate.nredirected > 0 || prstate.ndead > 0 || prstate.nunused > 0)
+	if (prstate.nredirected > 0 || prstate.ndead > 0 || prstate.nstubs > 0 ||
+		prstate.nunused > 0)
 	{
 		helios_page_prune_execute(buffer,
 								  prstate.redirected, prstate.nredirected,
 								  prstate.nowdead, prstate.ndead,
+								  prstate.stubs, prstate.nstubs,
 								  prstate.nowunused, prstate.nunused);
 
 		/*
@@ -321,6 +335,7 @@ prune_page(Relation rel, Buffer buffer, TransactionId oldest_xmin,
 			xlrec.latestRemovedXid = prstate.latestRemovedXid;
 			xlrec.nredirected = prstate.nredirected;
 			xlrec.ndead = prstate.ndead;
+			xlrec.nstubs = prstate.nstubs;
 
 			XLogBeginInsert();
 			XLogRegisterData((char *) &xlrec, SizeOfHeliosPrune);
@@ -336,6 +351,9 @@ prune_page(Relation rel, Buffer buffer, TransactionId oldest_xmin,
 			if (prstate.ndead > 0)
 				XLogRegisterBufData(0, (char *) prstate.nowdead,
 									prstate.ndead * sizeof(OffsetNumber));
+			if (prstate.nstubs > 0)
+				XLogRegisterBufData(0, (char *) prstate.stubs,
+									prstate.nstubs * sizeof(xl_helios_stub));
 			if (prstate.nunused > 0)
 				XLogRegisterBufData(0, (char *) prstate.nowunused,
 									prstate.nunused * sizeof(OffsetNumber));
@@ -426,23 +444,42 @@ prune_satisfies_vacuum(PruneState *prstate, HeapTuple tup, Buffer buffer)
  * with storage behind would confuse VACUUM.  The root is redirected to the
  * first survivor, or marked LP_DEAD when nothing survives.
  *
+ * Forward links add two cases (src/table/README, "Forward links"):
+ *
+ * - A chain may start at the head of a forwarded segment, a heap-only
+ *   version naming a root on another page, which links here.  Such a head
+ *   cannot become a redirect (the link must find the root TID in it): when
+ *   it is dead it becomes a stub linking to the first survivor, and when
+ *   the whole segment is dead everything goes, LP_UNUSED at once, since no
+ *   index entry points here.
+ *
+ * - When every version here is dead but the chain goes on on another page,
+ *   one stub keeps the link: the root itself, or the first version after a
+ *   redirect root.  Only when the versions past the link are dead too (a
+ *   conditional look at that page) is the whole row dead, root LP_DEAD.
+ *
  * Returns the number of versions that will be removed.
  */
 static int
 prune_chain(Buffer buffer, OffsetNumber rootoffnum, PruneState *prstate)
 {
 	Page		page = BufferGetPage(buffer);
+	BlockNumber blkno = BufferGetBlockNumber(buffer);
 	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
 	TransactionId priorXmax = InvalidTransactionId;
 	OffsetNumber latestdead = InvalidOffsetNumber;
 	OffsetNumber offnum;
 	OffsetNumber chainitems[MaxHeapTuplesPerPage];
+	ItemPointerData link;
+	TransactionId link_xmin = InvalidTransactionId;
 	ItemId		rootlp;
 	HeapTupleHeader htup;
+	bool		is_head = false;
 	int			nchain = 0;
 	int			ndeleted = 0;
 	int			i;
 
+	ItemPointerSetInvalid(&link);
 	rootlp = PageGetItemId(page, rootoffnum);
 
 	if (ItemIdIsNormal(rootlp))
@@ -450,7 +487,9 @@ prune_chain(Buffer buffer, OffsetNumber rootoffnum, PruneState *prstate)
 		Assert(prstate->htsv[rootoffnum] != -1);
 		htup = (HeapTupleHeader) PageGetItem(page, rootlp);
 
-		if (HeapTupleHeaderIsHeapOnly(htup))
+		if (HeliosTupleIsForwarded(htup))
+			is_head = true;
+		else if (HeapTupleHeaderIsHeapOnly(htup))
 		{
 			/*
 			 * A heap-only version is not a chain start.  If it is DEAD and
@@ -554,31 +593,83 @@ prune_chain(Buffer buffer, OffsetNumber rootoffnum, PruneState *prstate)
 		if (!HeapTupleHeaderIsHotUpdated(htup))
 			break;
 
-		/* chains never leave the page nor cross partitions */
+		/* chains never cross partitions */
 		Assert(!HeapTupleHeaderIndicatesMovedPartitions(htup));
-		Assert(ItemPointerGetBlockNumber(&htup->t_ctid) ==
-			   BufferGetBlockNumber(buffer));
+		priorXmax = HeliosTupleIsStub(htup) ? InvalidTransactionId :
+			HeapTupleHeaderGetUpdateXid(htup);
+		if (ItemPointerGetBlockNumber(&htup->t_ctid) != blkno)
+		{
+			/* the chain goes on on another page */
+			link = htup->t_ctid;
+			link_xmin = priorXmax;
+			break;
+		}
 		offnum = ItemPointerGetOffsetNumber(&htup->t_ctid);
-		priorXmax = HeapTupleHeaderGetUpdateXid(htup);
 	}
 
 	if (OffsetNumberIsValid(latestdead))
 	{
-		/* every member between the root and the last DEAD one goes */
+		/* i: the first survivor, past the last DEAD member */
 		for (i = 1; i < nchain && chainitems[i - 1] != latestdead; i++)
+			;
+
+		if (i < nchain)
 		{
-			record_unused(prstate, chainitems[i]);
-			ndeleted++;
+			/* every member between the root and the last DEAD one goes */
+			for (int j = 1; j < i; j++)
+			{
+				record_unused(prstate, chainitems[j]);
+				ndeleted++;
+			}
+			if (is_head)
+			{
+				ItemPointerData first;
+
+				/* the head stays, as a stub, for the link that leads here */
+				ItemPointerSet(&first, blkno, chainitems[i]);
+				ndeleted += record_stub(prstate, page, rootoffnum, &first);
+			}
+			else
+			{
+				/* the root counts as removed only if it held a version */
+				if (ItemIdIsNormal(rootlp))
+					ndeleted++;
+				record_redirect(prstate, rootoffnum, chainitems[i]);
+			}
 		}
+		else if (ItemPointerIsValid(&link) &&
+				 (is_head ||
+				  !forward_all_dead(prstate, blkno, rootoffnum, &link,
+									link_xmin)))
+		{
+			/* all dead here, the row lives on elsewhere: keep one stub */
+			int			keep = ItemIdIsNormal(rootlp) ? 0 : 1;
 
-		/* the root counts as removed only if it held a version */
-		if (ItemIdIsNormal(rootlp))
-			ndeleted++;
-
-		if (i >= nchain)
-			record_dead(prstate, rootoffnum);
+			Assert(keep < nchain);
+			for (int j = 1; j < nchain; j++)
+			{
+				if (j == keep)
+					continue;
+				record_unused(prstate, chainitems[j]);
+				ndeleted++;
+			}
+			ndeleted += record_stub(prstate, page, chainitems[keep], &link);
+		}
 		else
-			record_redirect(prstate, rootoffnum, chainitems[i]);
+		{
+			/* nothing survives */
+			for (int j = 1; j < nchain; j++)
+			{
+				record_unused(prstate, chainitems[j]);
+				ndeleted++;
+			}
+			if (ItemIdIsNormal(rootlp))
+				ndeleted++;
+			if (is_head)
+				record_unused(prstate, rootoffnum); /* no index points here */
+			else
+				record_dead(prstate, rootoffnum);
+		}
 	}
 	else if (nchain < 2 && ItemIdIsRedirected(rootlp))
 	{
@@ -591,6 +682,49 @@ prune_chain(Buffer buffer, OffsetNumber rootoffnum, PruneState *prstate)
 	}
 
 	return ndeleted;
+}
+
+/*
+ * Are the versions past the link from row (blkno, root) all dead to
+ * everyone, or gone?  Looks at the other page only if its lock is free at
+ * once: we hold a cleanup lock here, and a writer may hold that page while
+ * waiting for ours.  "Don't know" is false.
+ */
+static bool
+forward_all_dead(PruneState *prstate, BlockNumber blkno, OffsetNumber root,
+				 ItemPointer link, TransactionId link_xmin)
+{
+	Buffer		buffer;
+	HeliosSegment seg;
+	ItemPointerData rowid;
+	bool		dead = true;
+
+	/* VACUUM truncates a page only when nothing on it lives */
+	if (ItemPointerGetBlockNumber(link) >= RelationGetNumberOfBlocks(prstate->rel))
+		return true;
+	buffer = ReadBuffer(prstate->rel, ItemPointerGetBlockNumber(link));
+	if (!ConditionalLockBuffer(buffer))
+	{
+		ReleaseBuffer(buffer);
+		return false;
+	}
+	helios_check_page(prstate->rel, buffer);
+	ItemPointerSet(&rowid, blkno, root);
+	seg.hops = 0;
+	helios_chain_segment(prstate->rel, buffer, &rowid,
+						 ItemPointerGetOffsetNumber(link), link_xmin, &seg);
+	if (ItemPointerIsValid(&seg.next))
+		dead = false;			/* another hop: leave it to a later prune */
+	for (int i = 0; dead && i < seg.n; i++)
+	{
+		HeapTupleData tup;
+
+		helios_member_tuple(prstate->rel, buffer, seg.members[i], &tup);
+		if (prune_satisfies_vacuum(prstate, &tup, buffer) != HEAPTUPLE_DEAD)
+			dead = false;
+	}
+	UnlockReleaseBuffer(buffer);
+	return dead;
 }
 
 /* Remember the oldest xid that may make a surviving version prunable */
@@ -626,6 +760,29 @@ record_dead(PruneState *prstate, OffsetNumber offnum)
 	prstate->marked[offnum] = true;
 }
 
+/*
+ * Plan item offnum (a version or a stub) to become a stub linking to *link;
+ * nothing to do if it is one already.  Returns 1 if a version's data goes.
+ */
+static int
+record_stub(PruneState *prstate, Page page, OffsetNumber offnum,
+			ItemPointer link)
+{
+	HeapTupleHeader htup;
+	xl_helios_stub *stub;
+
+	htup = (HeapTupleHeader) PageGetItem(page, PageGetItemId(page, offnum));
+	if (HeliosTupleIsStub(htup) && ItemPointerEquals(&htup->t_ctid, link))
+		return 0;
+	Assert(prstate->nstubs < MaxHeapTuplesPerPage);
+	stub = &prstate->stubs[prstate->nstubs++];
+	stub->offnum = offnum;
+	stub->link = *link;
+	Assert(!prstate->marked[offnum]);
+	prstate->marked[offnum] = true;
+	return HeliosTupleIsStub(htup) ? 0 : 1;
+}
+
 static void
 record_unused(PruneState *prstate, OffsetNumber offnum)
 {
@@ -638,15 +795,18 @@ record_unused(PruneState *prstate, OffsetNumber offnum)
 /*
  * For every item on the page, find the root of its chain: afterwards
  * root_offsets[k - 1] = j when item k belongs to the chain rooted at j
- * (j = k for a root itself), InvalidOffsetNumber for items that belong to
- * no chain.  root_offsets must have MaxHeapTuplesPerPage entries.
+ * (j = k for a root itself), HELIOS_ROOT_ELSEWHERE when it belongs to the
+ * segment of a row whose root is on another page (forward links), and
+ * InvalidOffsetNumber for items that belong to no chain.  root_offsets
+ * must have MaxHeapTuplesPerPage entries.
  *
  * The caller holds at least a share lock, so nobody prunes meanwhile; the
  * answer stays valid only while the caller keeps its pin, since afterwards
  * an item may be pruned and its slot reused by an unrelated version.
  */
 void
-helios_get_root_tuples(Page page, OffsetNumber *root_offsets)
+helios_get_root_tuples(Page page, BlockNumber blkno,
+					   OffsetNumber *root_offsets)
 {
 	OffsetNumber offnum,
 				maxoff;
@@ -662,6 +822,7 @@ helios_get_root_tuples(Page page, OffsetNumber *root_offsets)
 		HeapTupleHeader htup;
 		OffsetNumber nextoffnum;
 		TransactionId priorXmax;
+		OffsetNumber mark;
 
 		if (!ItemIdIsUsed(lp) || ItemIdIsDead(lp))
 			continue;
@@ -670,27 +831,33 @@ helios_get_root_tuples(Page page, OffsetNumber *root_offsets)
 		{
 			htup = (HeapTupleHeader) PageGetItem(page, lp);
 
-			/* members are handled when their root is reached */
-			if (HeapTupleHeaderIsHeapOnly(htup))
+			/* members are handled when their chain's start is reached */
+			if (HeapTupleHeaderIsHeapOnly(htup) &&
+				!HeliosTupleIsForwarded(htup))
 				continue;
 
-			root_offsets[offnum - 1] = offnum;
-			if (!HeapTupleHeaderIsHotUpdated(htup))
+			/* a forwarded head starts the segment of a row rooted elsewhere */
+			mark = HeliosTupleIsForwarded(htup) ? HELIOS_ROOT_ELSEWHERE : offnum;
+			root_offsets[offnum - 1] = mark;
+			if (!HeapTupleHeaderIsHotUpdated(htup) ||
+				ItemPointerGetBlockNumber(&htup->t_ctid) != blkno)
 				continue;
 			nextoffnum = ItemPointerGetOffsetNumber(&htup->t_ctid);
-			priorXmax = HeapTupleHeaderGetUpdateXid(htup);
+			priorXmax = HeliosTupleIsStub(htup) ? InvalidTransactionId :
+				HeapTupleHeaderGetUpdateXid(htup);
 		}
 		else
 		{
 			/* a redirect is a root without a version of its own */
 			Assert(ItemIdIsRedirected(lp));
+			mark = offnum;
 			nextoffnum = ItemIdGetRedirect(lp);
 			priorXmax = InvalidTransactionId;
 		}
 
 		/*
-		 * Follow the chain.  Each item is visited at most twice overall
-		 * (here and in the outer loop), so this stays O(items).
+		 * Follow the chain on this page.  Each item is visited at most twice
+		 * overall (here and in the outer loop), so this stays O(items).
 		 */
 		for (;;)
 		{
@@ -707,13 +874,49 @@ helios_get_root_tuples(Page page, OffsetNumber *root_offsets)
 				!TransactionIdEquals(priorXmax, HeapTupleHeaderGetXmin(htup)))
 				break;
 
-			root_offsets[nextoffnum - 1] = offnum;
+			root_offsets[nextoffnum - 1] = mark;
 
-			if (!HeapTupleHeaderIsHotUpdated(htup))
+			if (!HeapTupleHeaderIsHotUpdated(htup) ||
+				ItemPointerGetBlockNumber(&htup->t_ctid) != blkno)
 				break;
 			Assert(!HeapTupleHeaderIndicatesMovedPartitions(htup));
 			nextoffnum = ItemPointerGetOffsetNumber(&htup->t_ctid);
-			priorXmax = HeapTupleHeaderGetUpdateXid(htup);
+			priorXmax = HeliosTupleIsStub(htup) ? InvalidTransactionId :
+				HeapTupleHeaderGetUpdateXid(htup);
 		}
 	}
+}
+
+/*
+ * The roots of the page in buffer whose chains go on on another page;
+ * returns their number.  The caller holds at least a share lock.
+ */
+int
+helios_forwarded_roots(Relation rel, Buffer buffer, OffsetNumber *roots)
+{
+	Page		page = BufferGetPage(buffer);
+	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
+	int			n = 0;
+
+	for (OffsetNumber off = FirstOffsetNumber; off <= maxoff; off++)
+	{
+		ItemId		lp = PageGetItemId(page, off);
+		HeliosSegment seg;
+
+		/* only an updated root or a redirect can lead off the page */
+		if (ItemIdIsNormal(lp))
+		{
+			HeapTupleHeader htup = (HeapTupleHeader) PageGetItem(page, lp);
+
+			if (HeapTupleHeaderIsHeapOnly(htup) ||
+				!HeapTupleHeaderIsHotUpdated(htup))
+				continue;
+		}
+		else if (!ItemIdIsRedirected(lp))
+			continue;
+		helios_root_segment(rel, buffer, off, &seg);
+		if (ItemPointerIsValid(&seg.next))
+			roots[n++] = off;
+	}
+	return n;
 }

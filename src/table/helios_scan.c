@@ -77,6 +77,10 @@ static bool helios_gettup(HeliosScanDesc scan, ScanDirection dir,
 static int	helios_collect_rows(Relation rel, Buffer buffer, Snapshot snapshot,
 								bool lock_rows, OffsetNumber *rootoffs,
 								OffsetNumber *veroffs);
+static void helios_conflict_out_segment(Relation rel, Buffer buffer,
+										Snapshot snapshot, OffsetNumber head);
+static HeapTuple helios_fetch_forwarded(Relation rel, Buffer buffer,
+										OffsetNumber root, Snapshot snapshot);
 static void helios_conflict_out_newer(Relation rel, Buffer buffer,
 									  Snapshot snapshot, OffsetNumber root,
 									  OffsetNumber veroff);
@@ -186,6 +190,7 @@ helios_collect_rows(Relation rel, Buffer buffer, Snapshot snapshot,
 	{
 		ItemId		lp = PageGetItemId(page, off);
 		HeapTupleData tuple;
+		HeliosSegment seg;
 
 		if (ItemIdIsNormal(lp))
 		{
@@ -193,7 +198,12 @@ helios_collect_rows(Relation rel, Buffer buffer, Snapshot snapshot,
 			bool		valid;
 
 			if (HeapTupleHeaderIsHeapOnly(htup))
-				continue;		/* reached through its root */
+			{
+				/* reached through its root, possibly on another page */
+				if (serializable && HeliosTupleIsForwarded(htup))
+					helios_conflict_out_segment(rel, buffer, snapshot, off);
+				continue;
+			}
 			if (!HeapTupleHeaderIsHotUpdated(htup))
 			{
 				/* a one-version chain */
@@ -217,8 +227,18 @@ helios_collect_rows(Relation rel, Buffer buffer, Snapshot snapshot,
 		else if (!ItemIdIsRedirected(lp))
 			continue;
 
-		if (!helios_chain_search(rel, buffer, snapshot, off, &tuple, NULL))
+		if (!helios_chain_search_page(rel, buffer, snapshot, off, &tuple, NULL,
+									  &seg))
+		{
+			/* a forwarded row: resolved when it is returned */
+			if (ItemPointerIsValid(&seg.next))
+			{
+				rootoffs[ntup] = off;
+				veroffs[ntup] = InvalidOffsetNumber;
+				ntup++;
+			}
 			continue;
+		}
 		helios_conflict_out_newer(rel, buffer, snapshot, off,
 								  ItemPointerGetOffsetNumber(&tuple.t_self));
 		rootoffs[ntup] = off;
@@ -241,26 +261,74 @@ static void
 helios_conflict_out_newer(Relation rel, Buffer buffer, Snapshot snapshot,
 						  OffsetNumber root, OffsetNumber veroff)
 {
-	OffsetNumber members[MaxHeapTuplesPerPage];
-	int			n;
+	HeliosSegment seg;
 	int			i;
 
 	/* cheap exit; HeapCheckForSerializableConflictOut does the real test */
 	if (!IsolationIsSerializable() || !IsMVCCSnapshot(snapshot))
 		return;
 
-	n = helios_chain_members(BufferGetPage(buffer),
-							 BufferGetBlockNumber(buffer), root, members);
-	for (i = 0; i < n && members[i] != veroff; i++)
+	helios_root_segment(rel, buffer, root, &seg);
+	for (i = 0; i < seg.n && seg.members[i] != veroff; i++)
 		;
-	for (i++; i < n; i++)
+	for (i++; i < seg.n; i++)
 	{
 		HeapTupleData tuple;
 
-		helios_member_tuple(rel, buffer, members[i], &tuple);
+		helios_member_tuple(rel, buffer, seg.members[i], &tuple);
 		HeapCheckForSerializableConflictOut(false, rel, &tuple, buffer,
 											snapshot);
 	}
+}
+
+/*
+ * The same for the versions of a row whose chain came to this page from
+ * its root's page (the segment headed by item head): the scan of the root's
+ * page returns the row, this page's scan checks the versions stored here,
+ * as heap's scan of this page would.
+ */
+static void
+helios_conflict_out_segment(Relation rel, Buffer buffer, Snapshot snapshot,
+							OffsetNumber head)
+{
+	Page		page = BufferGetPage(buffer);
+	HeapTupleHeader htup;
+	HeliosSegment seg;
+
+	if (!IsolationIsSerializable() || !IsMVCCSnapshot(snapshot))
+		return;
+	htup = (HeapTupleHeader) PageGetItem(page, PageGetItemId(page, head));
+	seg.hops = 0;
+	helios_chain_segment(rel, buffer, HeliosTupleRootTid(htup), head,
+						 InvalidTransactionId, &seg);
+	for (int i = 0; i < seg.n; i++)
+	{
+		HeapTupleData tuple;
+
+		helios_member_tuple(rel, buffer, seg.members[i], &tuple);
+		HeapCheckForSerializableConflictOut(false, rel, &tuple, buffer,
+											snapshot);
+	}
+}
+
+/*
+ * The version of row (blkno of buffer, root) that snapshot sees, when the
+ * row's chain leaves the page and its versions here were found invisible
+ * already: a palloc'd copy, or NULL.  The buffer is pinned, not locked.
+ */
+static HeapTuple
+helios_fetch_forwarded(Relation rel, Buffer buffer, OffsetNumber root,
+					   Snapshot snapshot)
+{
+	HeliosSegment seg;
+
+	LockBuffer(buffer, BUFFER_LOCK_SHARE);
+	helios_root_segment(rel, buffer, root, &seg);
+	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+	if (!ItemPointerIsValid(&seg.next))
+		return NULL;
+	return helios_search_forward(rel, BufferGetBlockNumber(buffer), root,
+								 &seg, snapshot, NULL);
 }
 
 /*
@@ -685,10 +753,21 @@ helios_gettup_pagemode(HeliosScanDesc scan, ScanDirection dir,
 		if (!scan->rs_inited || scan->rs_cindex < 0 ||
 			scan->rs_cindex >= scan->rs_ntuples)
 			return false;
-		helios_member_tuple(rel, scan->rs_cbuf,
-						  scan->rs_veroffs[scan->rs_cindex], &tuple);
 		ItemPointerSet(&rowid, scan->rs_cblock,
 					   scan->rs_rootoffs[scan->rs_cindex]);
+		if (scan->rs_veroffs[scan->rs_cindex] == InvalidOffsetNumber)
+		{
+			HeapTuple	copy = helios_fetch_forwarded(rel, scan->rs_cbuf,
+													  scan->rs_rootoffs[scan->rs_cindex],
+													  scan->rs_base.rs_snapshot);
+
+			if (copy == NULL)
+				return false;
+			helios_slot_store_copy(slot, copy, &rowid);
+			return true;
+		}
+		helios_member_tuple(rel, scan->rs_cbuf,
+							scan->rs_veroffs[scan->rs_cindex], &tuple);
 		helios_slot_store(slot, &tuple, scan->rs_cbuf, &rowid, false);
 		return true;
 	}
@@ -709,6 +788,29 @@ helios_gettup_pagemode(HeliosScanDesc scan, ScanDirection dir,
 
 		while (lineindex >= 0 && lineindex < scan->rs_ntuples)
 		{
+			if (unlikely(scan->rs_veroffs[lineindex] == InvalidOffsetNumber))
+			{
+				ItemPointerData rowid;
+				HeapTuple	copy;
+
+				ItemPointerSet(&rowid, scan->rs_cblock,
+							   scan->rs_rootoffs[lineindex]);
+				copy = helios_fetch_forwarded(rel, scan->rs_cbuf,
+											  scan->rs_rootoffs[lineindex],
+											  scan->rs_base.rs_snapshot);
+				if (copy == NULL ||
+					(scan->rs_base.rs_nkeys > 0 &&
+					 !helios_key_test(scan, copy, &rowid)))
+				{
+					if (copy)
+						heap_freetuple(copy);
+					lineindex += backward ? -1 : 1;
+					continue;
+				}
+				scan->rs_cindex = lineindex;
+				helios_slot_store_copy(slot, copy, &rowid);
+				return true;
+			}
 			if (scan->rs_base.rs_nkeys > 0)
 			{
 				HeapTupleData tuple;
@@ -728,7 +830,8 @@ helios_gettup_pagemode(HeliosScanDesc scan, ScanDirection dir,
 			{
 				int			ahead = lineindex + (backward ? -2 : 2);
 
-				if (ahead >= 0 && ahead < scan->rs_ntuples)
+				if (ahead >= 0 && ahead < scan->rs_ntuples &&
+					scan->rs_veroffs[ahead] != InvalidOffsetNumber)
 				{
 					Page		page = BufferGetPage(scan->rs_cbuf);
 
@@ -778,10 +881,28 @@ helios_gettup(HeliosScanDesc scan, ScanDirection dir, TupleTableSlot *slot)
 		ItemPointerData rowid;
 
 		/* refetch the row returned last; the pin kept it in place */
-		if (!scan->rs_inited || !OffsetNumberIsValid(scan->rs_cveroff))
+		if (!scan->rs_inited || !OffsetNumberIsValid(scan->rs_coffset))
 			return false;
-		helios_member_tuple(rel, scan->rs_cbuf, scan->rs_cveroff, &tuple);
 		ItemPointerSet(&rowid, scan->rs_cblock, scan->rs_coffset);
+		if (!OffsetNumberIsValid(scan->rs_cveroff))
+		{
+			HeapTuple	copy;
+			bool		found;
+
+			/* a forwarded row: look it up again */
+			LockBuffer(scan->rs_cbuf, BUFFER_LOCK_SHARE);
+			found = helios_chain_search(rel, scan->rs_cbuf, snapshot,
+										scan->rs_coffset, &tuple, NULL, &copy);
+			LockBuffer(scan->rs_cbuf, BUFFER_LOCK_UNLOCK);
+			if (!found)
+				return false;
+			if (copy != NULL)
+				helios_slot_store_copy(slot, copy, &rowid);
+			else
+				helios_slot_store(slot, &tuple, scan->rs_cbuf, &rowid, false);
+			return true;
+		}
+		helios_member_tuple(rel, scan->rs_cbuf, scan->rs_cveroff, &tuple);
 		helios_slot_store(slot, &tuple, scan->rs_cbuf, &rowid, false);
 		return true;
 	}
@@ -819,23 +940,35 @@ helios_gettup(HeliosScanDesc scan, ScanDirection dir, TupleTableSlot *slot)
 		{
 			HeapTupleData tuple;
 			ItemPointerData rowid;
+			HeapTuple	copy;
 
 			if (helios_item_is_root(page, lineoff) &&
 				helios_chain_search(rel, buffer, snapshot, lineoff, &tuple,
-									NULL))
+									NULL, &copy))
 			{
-				helios_conflict_out_newer(rel, buffer, snapshot, lineoff,
-										  ItemPointerGetOffsetNumber(&tuple.t_self));
+				if (copy == NULL)
+					helios_conflict_out_newer(rel, buffer, snapshot, lineoff,
+											  ItemPointerGetOffsetNumber(&tuple.t_self));
 				ItemPointerSet(&rowid, scan->rs_cblock, lineoff);
 				if (scan->rs_base.rs_nkeys == 0 ||
 					helios_key_test(scan, &tuple, &rowid))
 				{
 					LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
 					scan->rs_coffset = lineoff;
-					scan->rs_cveroff = ItemPointerGetOffsetNumber(&tuple.t_self);
-					helios_slot_store(slot, &tuple, buffer, &rowid, false);
+					if (copy != NULL)
+					{
+						scan->rs_cveroff = InvalidOffsetNumber;
+						helios_slot_store_copy(slot, copy, &rowid);
+					}
+					else
+					{
+						scan->rs_cveroff = ItemPointerGetOffsetNumber(&tuple.t_self);
+						helios_slot_store(slot, &tuple, buffer, &rowid, false);
+					}
 					return true;
 				}
+				if (copy != NULL)
+					heap_freetuple(copy);
 			}
 			if (backward)
 				lineoff--;
@@ -1162,6 +1295,7 @@ helios_index_fetch_tuple(IndexFetchTableData *scan, ItemPointer tid,
 	Relation	rel = hscan->xs_base.rel;
 	Buffer		prev_buf = hscan->xs_cbuf;
 	HeapTupleData tuple;
+	HeapTuple	copy;
 	bool		found;
 
 	hscan->xs_cbuf = ReleaseAndReadBuffer(hscan->xs_cbuf, rel,
@@ -1173,12 +1307,14 @@ helios_index_fetch_tuple(IndexFetchTableData *scan, ItemPointer tid,
 	helios_check_page(rel, hscan->xs_cbuf);
 	found = helios_chain_search(rel, hscan->xs_cbuf, snapshot,
 								ItemPointerGetOffsetNumber(tid), &tuple,
-								all_dead);
+								all_dead, &copy);
 	LockBuffer(hscan->xs_cbuf, BUFFER_LOCK_UNLOCK);
 
 	*call_again = false;
 
-	if (found)
+	if (copy != NULL)
+		helios_slot_store_copy(slot, copy, tid);
+	else if (found)
 		helios_slot_store(slot, &tuple, hscan->xs_cbuf, tid, false);
 
 	return found;
@@ -1235,14 +1371,23 @@ helios_scan_bitmap_next_block(TableScanDesc sscan, TBMIterateResult *tbmres)
 		{
 			OffsetNumber off = tbmres->offsets[i];
 			HeapTupleData tuple;
+			HeliosSegment seg;
 
 			/* an entry for an item pruned away, or junk: no row */
 			if (off < FirstOffsetNumber || off > maxoff)
 				continue;
-			if (helios_chain_search(rel, buffer, snapshot, off, &tuple, NULL))
+			if (helios_chain_search_page(rel, buffer, snapshot, off, &tuple,
+										 NULL, &seg))
 			{
 				scan->rs_rootoffs[ntup] = off;
 				scan->rs_veroffs[ntup] = ItemPointerGetOffsetNumber(&tuple.t_self);
+				ntup++;
+			}
+			else if (ItemPointerIsValid(&seg.next))
+			{
+				/* a forwarded row: resolved when it is returned */
+				scan->rs_rootoffs[ntup] = off;
+				scan->rs_veroffs[ntup] = InvalidOffsetNumber;
 				ntup++;
 			}
 		}
@@ -1267,19 +1412,37 @@ helios_scan_bitmap_next_tuple(TableScanDesc sscan, TBMIterateResult *tbmres,
 	HeapTupleData tuple;
 	ItemPointerData rowid;
 
-	if (scan->rs_cindex < 0 || scan->rs_cindex >= scan->rs_ntuples)
-		return false;
+	for (;;)
+	{
+		if (scan->rs_cindex < 0 || scan->rs_cindex >= scan->rs_ntuples)
+			return false;
 
-	helios_member_tuple(sscan->rs_rd, scan->rs_cbuf,
-					  scan->rs_veroffs[scan->rs_cindex], &tuple);
-	ItemPointerSet(&rowid, scan->rs_cblock, scan->rs_rootoffs[scan->rs_cindex]);
+		ItemPointerSet(&rowid, scan->rs_cblock,
+					   scan->rs_rootoffs[scan->rs_cindex]);
+		if (scan->rs_veroffs[scan->rs_cindex] == InvalidOffsetNumber)
+		{
+			HeapTuple	copy = helios_fetch_forwarded(sscan->rs_rd,
+													  scan->rs_cbuf,
+													  scan->rs_rootoffs[scan->rs_cindex],
+													  sscan->rs_snapshot);
 
-	pgstat_count_heap_fetch(sscan->rs_rd);
+			scan->rs_cindex++;
+			if (copy == NULL)
+				continue;
+			pgstat_count_heap_fetch(sscan->rs_rd);
+			helios_slot_store_copy(slot, copy, &rowid);
+			return true;
+		}
+		helios_member_tuple(sscan->rs_rd, scan->rs_cbuf,
+							scan->rs_veroffs[scan->rs_cindex], &tuple);
 
-	helios_slot_store(slot, &tuple, scan->rs_cbuf, &rowid, false);
-	scan->rs_cindex++;
+		pgstat_count_heap_fetch(sscan->rs_rd);
 
-	return true;
+		helios_slot_store(slot, &tuple, scan->rs_cbuf, &rowid, false);
+		scan->rs_cindex++;
+
+		return true;
+	}
 }
 
 
@@ -1374,6 +1537,7 @@ helios_scan_sample_next_tuple(TableScanDesc sscan, SampleScanState *scanstate,
 		OffsetNumber tupoffset;
 		HeapTupleData tuple;
 		ItemPointerData rowid;
+		HeapTuple	copy = NULL;
 		bool		visible = false;
 
 		CHECK_FOR_INTERRUPTS();
@@ -1394,8 +1558,15 @@ helios_scan_sample_next_tuple(TableScanDesc sscan, SampleScanState *scanstate,
 
 				if (scan->rs_rootoffs[mid] == tupoffset)
 				{
+					if (scan->rs_veroffs[mid] == InvalidOffsetNumber)
+					{
+						copy = helios_fetch_forwarded(rel, buffer, tupoffset,
+													  sscan->rs_snapshot);
+						visible = copy != NULL;
+						break;
+					}
 					helios_member_tuple(rel, buffer, scan->rs_veroffs[mid],
-									  &tuple);
+										&tuple);
 					visible = true;
 					break;
 				}
@@ -1407,7 +1578,7 @@ helios_scan_sample_next_tuple(TableScanDesc sscan, SampleScanState *scanstate,
 		}
 		else if (helios_item_is_root(page, tupoffset))
 			visible = helios_chain_search(rel, buffer, sscan->rs_snapshot,
-										  tupoffset, &tuple, NULL);
+										  tupoffset, &tuple, NULL, &copy);
 
 		if (!visible)
 			continue;
@@ -1416,7 +1587,10 @@ helios_scan_sample_next_tuple(TableScanDesc sscan, SampleScanState *scanstate,
 			LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
 
 		ItemPointerSet(&rowid, blkno, tupoffset);
-		helios_slot_store(slot, &tuple, buffer, &rowid, false);
+		if (copy != NULL)
+			helios_slot_store_copy(slot, copy, &rowid);
+		else
+			helios_slot_store(slot, &tuple, buffer, &rowid, false);
 
 		/* successfully fetched sample rows count as tuple fetches */
 		pgstat_count_heap_getnext(rel);
@@ -1455,7 +1629,8 @@ helios_scan_analyze_next_block(TableScanDesc sscan, BlockNumber blockno,
 									   RBM_NORMAL, bstrategy);
 	LockBuffer(scan->rs_cbuf, BUFFER_LOCK_SHARE);
 	helios_check_page(sscan->rs_rd, scan->rs_cbuf);
-	helios_get_root_tuples(BufferGetPage(scan->rs_cbuf), scan->rs_rootmap);
+	helios_get_root_tuples(BufferGetPage(scan->rs_cbuf), blockno,
+						   scan->rs_rootmap);
 
 	/* every block may hold rows */
 	return true;
@@ -1499,6 +1674,10 @@ helios_scan_analyze_next_tuple(TableScanDesc sscan, TransactionId OldestXmin,
 		}
 
 		helios_member_tuple(rel, scan->rs_cbuf, off, &tuple);
+
+		/* a stub only links a chain on: not a version of anything */
+		if (HeliosTupleIsStub(tuple.t_data))
+			continue;
 
 		switch (HeapTupleSatisfiesVacuum(&tuple, OldestXmin, scan->rs_cbuf))
 		{

@@ -19,6 +19,7 @@
 #include "access/heaptoast.h"
 #include "access/htup_details.h"
 #include "storage/bufmgr.h"
+#include "utils/memutils.h"
 
 #include "table/helios_tuple.h"
 
@@ -162,7 +163,7 @@ tts_helios_materialize(TupleTableSlot *slot)
 	}
 	else
 	{
-		HeapTuple	copy = heap_copytuple(hslot->tuple);
+		HeapTuple	copy = helios_copy_version(hslot->tuple);
 
 		copy->t_self = slot->tts_tid;
 		hslot->tuple = copy;
@@ -277,6 +278,27 @@ helios_slot_store(TupleTableSlot *slot, HeapTuple tuple, Buffer buffer,
 	slot->tts_nvalid = 0;
 	slot->tts_tid = newtid;
 	slot->tts_tableOid = newtup.t_tableOid;
+}
+
+/*
+ * Store a palloc'd copy of a version (a forwarded row's, see
+ * helios_chain_search) in slot, which frees it.  It was made wherever the
+ * caller was, possibly a per-tuple context that is reset before the slot is
+ * cleared, so it moves to the slot's context first.
+ */
+void
+helios_slot_store_copy(TupleTableSlot *slot, HeapTuple copy, ItemPointer tid)
+{
+	if (GetMemoryChunkContext(copy) != slot->tts_mcxt)
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(slot->tts_mcxt);
+		HeapTuple	moved = heap_copytuple(copy);
+
+		MemoryContextSwitchTo(oldcxt);
+		heap_freetuple(copy);
+		copy = moved;
+	}
+	helios_slot_store(slot, copy, InvalidBuffer, tid, true);
 }
 
 HeapTuple

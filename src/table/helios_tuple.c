@@ -309,3 +309,94 @@ helios_getattr(HeliosLayout *layout, TupleDesc tupdesc, HeapTuple tup,
 	*isnull = false;
 	return helios_fetch_slot(&layout->attrs[attno], (char *) td + td->t_hoff);
 }
+
+/*
+ * tup re-headed: same header fields, null bitmap and data area, with the
+ * root TID slot added (root != NULL) or removed.  The data area starts at a
+ * MAXALIGN'd t_hoff either way, so its alignment is unchanged.
+ */
+static HeapTuple
+helios_tuple_rehead(HeapTuple tup, ItemPointer root)
+{
+	HeapTupleHeader src = tup->t_data;
+	bool		hasnull = (src->t_infomask & HEAP_HASNULL) != 0;
+	int			natts = HeapTupleHeaderGetNatts(src);
+	Size		bitlen = hasnull ? BITMAPLEN(natts) : 0;
+	Size		hoff = helios_header_size(natts, hasnull, root != NULL);
+	Size		datalen = tup->t_len - src->t_hoff;
+	HeapTuple	res;
+	HeapTupleHeader td;
+
+	res = (HeapTuple) palloc0(HEAPTUPLESIZE + hoff + datalen);
+	res->t_len = hoff + datalen;
+	res->t_self = tup->t_self;
+	res->t_tableOid = tup->t_tableOid;
+	res->t_data = td = (HeapTupleHeader) ((char *) res + HEAPTUPLESIZE);
+
+	memcpy(td, src, SizeofHeapTupleHeader + bitlen);
+	memcpy((char *) td + hoff, (char *) src + src->t_hoff, datalen);
+	td->t_hoff = hoff;
+	if (root != NULL)
+	{
+		td->t_infomask2 |= HELIOS_FORWARDED;
+		*HeliosTupleRootTid(td) = *root;
+	}
+	else
+		td->t_infomask2 &= ~HELIOS_FORWARDED;
+	return res;
+}
+
+HeapTuple
+helios_tuple_set_forwarded(HeapTuple tup, ItemPointer root)
+{
+	Assert(!HeliosTupleIsForwarded(tup->t_data));
+	return helios_tuple_rehead(tup, root);
+}
+
+HeapTuple
+helios_tuple_clear_forwarded(HeapTuple tup)
+{
+	Assert(HeliosTupleIsForwarded(tup->t_data));
+	return helios_tuple_rehead(tup, NULL);
+}
+
+HeapTuple
+helios_copy_version(HeapTuple tuple)
+{
+	if (HeliosTupleIsForwarded(tuple->t_data))
+		return helios_tuple_clear_forwarded(tuple);
+	return heap_copytuple(tuple);
+}
+
+/*
+ * A stub keeps the header and, in a forwarded version, the root TID; it has
+ * no attributes.  Its xmin and xmax are FrozenTransactionId with the
+ * committed hints, so that anything reading its header alone takes it for
+ * a version dead to everyone, for ever: no clog lookup, nothing to freeze.
+ * HEAP_HOT_UPDATED stays set, t_ctid is the link.
+ */
+void
+helios_tuple_make_stub(Page page, ItemId lp, ItemPointer link)
+{
+	HeapTupleHeader td = (HeapTupleHeader) PageGetItem(page, lp);
+	bool		forwarded = HeliosTupleIsForwarded(td);
+	ItemPointerData root;
+	Size		hoff = helios_header_size(0, false, forwarded);
+
+	Assert(ItemIdIsNormal(lp) && ItemIdGetLength(lp) >= hoff);
+	if (forwarded)
+		root = *HeliosTupleRootTid(td);
+
+	td->t_infomask = HEAP_XMIN_FROZEN | HEAP_XMAX_COMMITTED;
+	td->t_infomask2 = (td->t_infomask2 & (HEAP_ONLY_TUPLE | HELIOS_FORWARDED)) |
+		HEAP_HOT_UPDATED | HELIOS_STUB;
+	HeapTupleHeaderSetXmin(td, FrozenTransactionId);
+	HeapTupleHeaderSetXmax(td, FrozenTransactionId);
+	HeapTupleHeaderSetCmax(td, FirstCommandId, false);
+	td->t_ctid = *link;
+	td->t_hoff = hoff;
+	MemSet((char *) td + SizeofHeapTupleHeader, 0, hoff - SizeofHeapTupleHeader);
+	if (forwarded)
+		*HeliosTupleRootTid(td) = root;
+	ItemIdSetNormal(lp, ItemIdGetOffset(lp), hoff);
+}

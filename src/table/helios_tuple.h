@@ -25,9 +25,13 @@
  * offsets for the attributes it has; the rest read as NULL or as the
  * column's missing value.
  *
- * A version stored on a page other than its row's root page carries
- * HELIOS_FORWARDED in t_infomask2 and its root TID right after the null
- * bitmap (inside t_hoff).
+ * Forward links (src/table/README, "Forward links").  The first version of
+ * a row stored on a page other than its root's page (the head of the
+ * row's off-page segment) carries HELIOS_FORWARDED in t_infomask2 and its
+ * root TID right after the null bitmap (inside t_hoff).  A version that is
+ * dead to everyone but still links the chain on (t_ctid) is cut down to a
+ * STUB: its header (and root TID, if forwarded), HELIOS_STUB set, frozen
+ * xmin and xmax, so that it is never visible and never needs freezing.
  *
  *-------------------------------------------------------------------------
  */
@@ -39,8 +43,21 @@
 #include "executor/tuptable.h"
 #include "utils/rel.h"
 
-/* t_infomask2 bit 0x0800 is free in heap's format; helios uses it. */
+/* t_infomask2 bits 0x0800 and 0x1000 are free in heap's format. */
 #define HELIOS_FORWARDED		0x0800
+#define HELIOS_STUB				0x1000
+
+static inline bool
+HeliosTupleIsForwarded(HeapTupleHeader tup)
+{
+	return (tup->t_infomask2 & HELIOS_FORWARDED) != 0;
+}
+
+static inline bool
+HeliosTupleIsStub(HeapTupleHeader tup)
+{
+	return (tup->t_infomask2 & HELIOS_STUB) != 0;
+}
 
 /* How an attribute's value is read from its slot (HeliosAttrSlot.fetch). */
 typedef enum HeliosFetch
@@ -135,6 +152,22 @@ HeliosTupleRootTid(HeapTupleHeader tup)
 	return (ItemPointer) ((char *) tup + off);
 }
 
+/*
+ * tup with its root TID added (HELIOS_FORWARDED) or removed; a new palloc'd
+ * tuple, header fields copied.
+ */
+extern HeapTuple helios_tuple_set_forwarded(HeapTuple tup, ItemPointer root);
+extern HeapTuple helios_tuple_clear_forwarded(HeapTuple tup);
+
+/* A palloc'd copy of a version, without the root TID of a forwarded one. */
+extern HeapTuple helios_copy_version(HeapTuple tuple);
+
+/*
+ * Cut the version in item lp of page down to a stub linking to *link
+ * (primary and redo).  The caller defragments the page afterwards.
+ */
+extern void helios_tuple_make_stub(Page page, ItemId lp, ItemPointer link);
+
 /* The slot type of helios tables. */
 extern PGDLLIMPORT const TupleTableSlotOps TTSOpsHeliosTuple;
 
@@ -153,6 +186,8 @@ typedef struct HeliosTupleTableSlot
  */
 extern void helios_slot_store(TupleTableSlot *slot, HeapTuple tuple,
 							  Buffer buffer, ItemPointer tid, bool shouldFree);
+extern void helios_slot_store_copy(TupleTableSlot *slot, HeapTuple copy,
+								   ItemPointer tid);
 
 /*
  * Store the version at item veroff of the pinned page in buffer, reported

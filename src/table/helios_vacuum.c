@@ -287,6 +287,14 @@ page_is_all_visible(LVRelState *vacrel, Buffer buf,
 		tuple.t_len = ItemIdGetLength(itemid);
 		tuple.t_tableOid = RelationGetRelid(vacrel->rel);
 
+		/* see lazy_scan_prune: forward links keep a page from all-visible */
+		if (HeliosTupleIsStub(tuple.t_data) ||
+			HeliosTupleIsForwarded(tuple.t_data))
+		{
+			all_visible = false;
+			break;
+		}
+
 		switch (HeapTupleSatisfiesVacuum(&tuple, vacrel->OldestXmin, buf))
 		{
 			case HEAPTUPLE_LIVE:
@@ -474,6 +482,21 @@ retry:
 		tuple.t_len = ItemIdGetLength(itemid);
 		tuple.t_tableOid = RelationGetRelid(rel);
 
+		/*
+		 * A page that a forward link leaves (a stub) or reaches (a forwarded
+		 * segment) is never all-visible: the sequential scan's all-visible
+		 * path takes every stored version for a row of its own.  A stub is
+		 * no version: nothing to count or freeze.
+		 */
+		if (HeliosTupleIsStub(tuple.t_data))
+		{
+			ps->all_visible = false;
+			ps->hastup = true;
+			continue;
+		}
+		if (HeliosTupleIsForwarded(tuple.t_data))
+			ps->all_visible = false;
+
 		res = HeapTupleSatisfiesVacuum(&tuple, vacrel->OldestXmin, buf);
 		if (unlikely(res == HEAPTUPLE_DEAD))
 			goto retry;
@@ -636,6 +659,8 @@ lazy_scan_noprune(LVRelState *vacrel, Buffer buf, BlockNumber blkno,
 
 		*hastup = true;
 		tuple.t_data = (HeapTupleHeader) PageGetItem(page, itemid);
+		if (HeliosTupleIsStub(tuple.t_data))
+			continue;			/* no version: nothing to count or freeze */
 
 		/*
 		 * An aggressive VACUUM must be able to advance relfrozenxid to
@@ -743,7 +768,7 @@ lazy_vacuum_heap_page(LVRelState *vacrel, BlockNumber blkno, Buffer buffer,
 	Assert(uncnt > 0);
 
 	START_CRIT_SECTION();
-	helios_page_prune_execute(buffer, NULL, 0, NULL, 0, unused, uncnt);
+	helios_page_prune_execute(buffer, NULL, 0, NULL, 0, NULL, 0, unused, uncnt);
 	MarkBufferDirty(buffer);
 	if (RelationNeedsWAL(vacrel->rel))
 	{
@@ -753,6 +778,7 @@ lazy_vacuum_heap_page(LVRelState *vacrel, BlockNumber blkno, Buffer buffer,
 		xlrec.latestRemovedXid = InvalidTransactionId;
 		xlrec.nredirected = 0;
 		xlrec.ndead = 0;
+		xlrec.nstubs = 0;
 		XLogBeginInsert();
 		XLogRegisterData((char *) &xlrec, SizeOfHeliosPrune);
 		XLogRegisterBuffer(0, buffer, REGBUF_STANDARD);

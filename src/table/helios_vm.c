@@ -30,6 +30,7 @@
 
 #include "helios.h"
 #include "table/helios_page.h"
+#include "table/helios_tuple.h"
 #include "table/helios_vm.h"
 #include "wal/helios_xlog.h"
 
@@ -156,13 +157,14 @@ void
 helios_page_prune_execute(Buffer buffer,
 						  OffsetNumber *redirected, int nredirected,
 						  OffsetNumber *nowdead, int ndead,
+						  xl_helios_stub *stubs, int nstubs,
 						  OffsetNumber *nowunused, int nunused)
 {
 	Page		page = BufferGetPage(buffer);
 	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
 
 	/* a plan with nothing in it is never logged, so never replayed */
-	Assert(nredirected > 0 || ndead > 0 || nunused > 0);
+	Assert(nredirected > 0 || ndead > 0 || nstubs > 0 || nunused > 0);
 
 	/*
 	 * An offset past the line pointer array would make us write into the
@@ -181,6 +183,16 @@ helios_page_prune_execute(Buffer buffer,
 		if (nowunused[i] < FirstOffsetNumber || nowunused[i] > maxoff)
 			elog(ERROR, "helios prune plan: unused offset %u out of range 1..%u",
 				 nowunused[i], maxoff);
+	for (int i = 0; i < nstubs; i++)
+	{
+		xl_helios_stub stub;
+
+		memcpy(&stub, &stubs[i], sizeof(stub));	/* WAL data is unaligned */
+		if (stub.offnum < FirstOffsetNumber || stub.offnum > maxoff ||
+			!ItemIdIsNormal(PageGetItemId(page, stub.offnum)))
+			elog(ERROR, "helios prune plan: stub offset %u is not a version",
+				 stub.offnum);
+	}
 
 	for (int i = 0; i < nredirected; i++)
 	{
@@ -195,6 +207,15 @@ helios_page_prune_execute(Buffer buffer,
 
 	for (int i = 0; i < nunused; i++)
 		ItemIdSetUnused(PageGetItemId(page, nowunused[i]));
+
+	for (int i = 0; i < nstubs; i++)
+	{
+		xl_helios_stub stub;
+
+		memcpy(&stub, &stubs[i], sizeof(stub));
+		helios_tuple_make_stub(page, PageGetItemId(page, stub.offnum),
+							   &stub.link);
+	}
 
 	/*
 	 * Give the space of the removed tuples back.  Since PostgreSQL 14 this

@@ -19,6 +19,8 @@
 #include "storage/off.h"
 #include "utils/rel.h"
 
+struct xl_helios_stub;
+
 /*
  * Mark table block heapBlk all-visible (and/or all-frozen, per the
  * VISIBILITYMAP_* bits in flags): HP_ALL_VISIBLE on the page and the bits
@@ -49,6 +51,7 @@ extern void helios_vm_set(Relation rel, BlockNumber heapBlk, Buffer heapBuf,
 extern void helios_page_prune_execute(Buffer buffer,
 									  OffsetNumber *redirected, int nredirected,
 									  OffsetNumber *nowdead, int ndead,
+									  struct xl_helios_stub *stubs, int nstubs,
 									  OffsetNumber *nowunused, int nunused);
 
 #endif							/* HELIOS_VM_H */

@@ -37,19 +37,36 @@
 #include "wal/helios_xlog.h"
 
 /*
- * Collect the members of the chain rooted at root, oldest first.  Returns
- * their number; zero if root is not a live root (unused, dead, or a
- * heap-only tuple, which is never a row identity).
+ * Compute the segment of row rowid that starts at item start of the page in
+ * buffer (locked): the row's first segment when start is the root itself,
+ * else the head of a later one, which must be a forwarded version naming
+ * rowid and, when start_xmin is valid, made by that transaction.  An empty
+ * segment (n == 0, next invalid) means the row is not there: start is
+ * unused, dead, a heap-only version, or was reused by another row.
+ *
+ * Chain steps follow heap's rules: t_ctid while HEAP_HOT_UPDATED, and only
+ * to a version whose xmin is its predecessor's updater.  A stub's link is
+ * followed without that check: the stub has no updater any more, and
+ * pruning keeps a stub and what it links to on its page together.
  */
-int
-helios_chain_members(Page page, BlockNumber blkno, OffsetNumber root,
-					 OffsetNumber *members)
+void
+helios_chain_segment(Relation rel, Buffer buffer, ItemPointer rowid,
+					 OffsetNumber start, TransactionId start_xmin,
+					 HeliosSegment *seg)
 {
+	Page		page = BufferGetPage(buffer);
+	BlockNumber blkno = BufferGetBlockNumber(buffer);
 	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
-	OffsetNumber offnum = root;
+	OffsetNumber offnum = start;
 	TransactionId prev_xmax = InvalidTransactionId;
+	bool		at_root = (blkno == ItemPointerGetBlockNumber(rowid) &&
+						   start == ItemPointerGetOffsetNumber(rowid));
 	bool		at_start = true;
-	int			n = 0;
+	int			nvisited = 0;
+
+	seg->n = 0;
+	ItemPointerSetInvalid(&seg->next);
+	seg->next_xmin = InvalidTransactionId;
 
 	for (;;)
 	{
@@ -61,7 +78,7 @@ helios_chain_members(Page page, BlockNumber blkno, OffsetNumber root,
 		lp = PageGetItemId(page, offnum);
 		if (!ItemIdIsNormal(lp))
 		{
-			if (ItemIdIsRedirected(lp) && at_start)
+			if (ItemIdIsRedirected(lp) && at_start && at_root)
 			{
 				offnum = ItemIdGetRedirect(lp);
 				at_start = false;
@@ -69,54 +86,183 @@ helios_chain_members(Page page, BlockNumber blkno, OffsetNumber root,
 			}
 			break;
 		}
+		helios_check_item(rel, buffer, offnum);
 		htup = (HeapTupleHeader) PageGetItem(page, lp);
-		if (at_start && HeapTupleHeaderIsHeapOnly(htup))
-			break;
-		/* a chain member must have been made by its predecessor's updater */
-		if (TransactionIdIsValid(prev_xmax) &&
-			!TransactionIdEquals(prev_xmax, HeapTupleHeaderGetXmin(htup)))
-			break;
-		if (n >= MaxHeapTuplesPerPage)
+		if (at_start && at_root)
+		{
+			if (HeapTupleHeaderIsHeapOnly(htup))
+				break;			/* never a row identity */
+		}
+		else if (at_start)
+		{
+			/* a forwarded head: it must name the row we came from */
+			if (!HeliosTupleIsForwarded(htup) ||
+				!ItemPointerEquals(HeliosTupleRootTid(htup), rowid))
+				break;
+			/*
+			 * ... and have been made by the link's updater, unless it has
+			 * become a stub since (dead to everyone, its xmin frozen away):
+			 * the root TID then says alone that the head is the row's.
+			 */
+			if (TransactionIdIsValid(start_xmin) && !HeliosTupleIsStub(htup) &&
+				!TransactionIdEquals(start_xmin, HeapTupleHeaderGetRawXmin(htup)))
+				break;
+		}
+		else if (TransactionIdIsValid(prev_xmax) &&
+				 !TransactionIdEquals(prev_xmax, HeapTupleHeaderGetXmin(htup)))
+			break;				/* the slot was reused after pruning */
+		if (++nvisited > MaxHeapTuplesPerPage)
 			break;				/* a cycle: only a corrupt page has one */
-		members[n++] = offnum;
+		if (!HeliosTupleIsStub(htup))
+			seg->members[seg->n++] = offnum;
 		if (!HeapTupleHeaderIsHotUpdated(htup))
 			break;
-		Assert(ItemPointerGetBlockNumber(&htup->t_ctid) == blkno);
+		prev_xmax = HeliosTupleIsStub(htup) ? InvalidTransactionId :
+			HeapTupleHeaderGetUpdateXid(htup);
+		if (ItemPointerGetBlockNumber(&htup->t_ctid) != blkno)
+		{
+			seg->next = htup->t_ctid;
+			seg->next_xmin = prev_xmax;
+			break;
+		}
 		offnum = ItemPointerGetOffsetNumber(&htup->t_ctid);
-		prev_xmax = HeapTupleHeaderGetUpdateXid(htup);
 		at_start = false;
 	}
-	return n;
 }
 
-
-bool
-helios_chain_search(Relation rel, Buffer buffer, Snapshot snapshot,
-					OffsetNumber offnum, HeapTuple tuple, bool *all_dead)
+/*
+ * Read the page seg->next is on, lock it in lockmode and replace *seg by
+ * row rowid's segment there.  InvalidBuffer (and an empty segment) if that
+ * page is gone.  The caller holds no other buffer lock (a pin
+ * is fine): pages are only ever locked one at a time here, so this cannot
+ * deadlock with writers, who lock two pages in block order.
+ */
+Buffer
+helios_segment_follow(Relation rel, ItemPointer rowid, HeliosSegment *seg,
+					  int lockmode)
 {
-	Page		page = BufferGetPage(buffer);
-	BlockNumber blkno = BufferGetBlockNumber(buffer);
-	OffsetNumber members[MaxHeapTuplesPerPage];
-	GlobalVisState *vistest = NULL;
-	int			n;
+	BlockNumber blkno = ItemPointerGetBlockNumber(&seg->next);
+	int			hops = seg->hops + 1;
+	Buffer		buffer;
 
-	if (all_dead)
-		*all_dead = true;
+	Assert(ItemPointerIsValid(&seg->next));
+	if (hops > MaxHeapTuplesPerPage)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("version chain of row (%u,%u) of relation \"%s\" does not end",
+						ItemPointerGetBlockNumber(rowid),
+						ItemPointerGetOffsetNumber(rowid),
+						RelationGetRelationName(rel))));
 
-	n = helios_chain_members(page, blkno, offnum, members);
-	for (int i = 0; i < n; i++)
+	/*
+	 * VACUUM may have truncated the page away after every version on it
+	 * died, before the link to it was cleaned up: then the row ends here.
+	 * Following a link is rare enough for the size check to be cheap.
+	 */
+	if (blkno >= RelationGetNumberOfBlocks(rel))
+	{
+		seg->n = 0;
+		ItemPointerSetInvalid(&seg->next);
+		seg->hops = hops;
+		return InvalidBuffer;
+	}
+	buffer = ReadBuffer(rel, blkno);
+	LockBuffer(buffer, lockmode);
+	helios_check_page(rel, buffer);
+	helios_chain_segment(rel, buffer, rowid,
+						 ItemPointerGetOffsetNumber(&seg->next),
+						 seg->next_xmin, seg);
+	seg->hops = hops;
+	return buffer;
+}
+
+/*
+ * May a write (UPDATE, DELETE, row lock) to a row go past the forward link
+ * that ends seg, its segment on the locked buffer?  The versions past the
+ * link are newer than every one here, so the write is about them unless
+ * the link's updater is still running elsewhere (the write waits on the
+ * version here) or aborted (the version here is the newest).  Whether the
+ * caller's snapshot sees a version here instead is decided over there
+ * (target_member, lock_target), since a row lock this transaction took on
+ * the newest version overrides it.
+ */
+static bool
+write_follows_link(Relation rel, Buffer buffer, HeliosSegment *seg)
+{
+	HeapTupleData tp;
+	TransactionId updater;
+
+	if (seg->n == 0)
+		return true;			/* only stubs here */
+	helios_member_tuple(rel, buffer, seg->members[seg->n - 1], &tp);
+	if (tp.t_data->t_infomask & HEAP_XMAX_INVALID)
+		return false;
+	updater = HeapTupleHeaderGetUpdateXid(tp.t_data);
+	if (TransactionIdIsCurrentTransactionId(updater))
+		return true;
+	return !TransactionIdIsInProgress(updater) &&
+		TransactionIdDidCommit(updater);
+}
+
+/*
+ * The segment of row rowid that a write is about: starting from its root's
+ * page (buffer, exclusively locked by the caller), follow forward links
+ * (if follow) while write_follows_link says so.  Returns the exclusively
+ * locked buffer of the segment, *seg filled; the root page's buffer has
+ * been released if it is not that one.  *start and *start_xmin say where
+ * the segment starts, to compute it again after the lock was let go.
+ */
+Buffer
+helios_write_segment(Relation rel, Buffer buffer, ItemPointer rowid,
+					 bool follow, HeliosSegment *seg,
+					 ItemPointer start, TransactionId *start_xmin)
+{
+	helios_root_segment(rel, buffer, ItemPointerGetOffsetNumber(rowid), seg);
+	*start = *rowid;
+	*start_xmin = InvalidTransactionId;
+	while (follow && ItemPointerIsValid(&seg->next) &&
+		   write_follows_link(rel, buffer, seg))
+	{
+		*start = seg->next;
+		*start_xmin = seg->next_xmin;
+		UnlockReleaseBuffer(buffer);
+		buffer = helios_segment_follow(rel, rowid, seg, BUFFER_LOCK_EXCLUSIVE);
+		if (!BufferIsValid(buffer))
+		{
+			/* the link leads nowhere any more: the row ends at its root */
+			buffer = ReadBuffer(rel, ItemPointerGetBlockNumber(rowid));
+			LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+			helios_check_page(rel, buffer);
+			helios_root_segment(rel, buffer, ItemPointerGetOffsetNumber(rowid),
+								seg);
+			ItemPointerSetInvalid(&seg->next);
+			*start = *rowid;
+			*start_xmin = InvalidTransactionId;
+			break;
+		}
+	}
+	return buffer;
+}
+
+/*
+ * Look for the member of seg (on the locked buffer) that snapshot sees;
+ * see helios_chain_search.  *vistest is computed on first use.
+ */
+static bool
+search_segment(Relation rel, Buffer buffer, Snapshot snapshot,
+			   ItemPointer rowid, HeliosSegment *seg, HeapTuple tuple,
+			   bool *all_dead, GlobalVisState **vistest)
+{
+	for (int i = 0; i < seg->n; i++)
 	{
 		bool		valid;
 
-		helios_member_tuple(rel, buffer, members[i], tuple);
+		helios_member_tuple(rel, buffer, seg->members[i], tuple);
 		valid = HeapTupleSatisfiesVisibility(tuple, snapshot, buffer);
 		HeapCheckForSerializableConflictOut(valid, rel, tuple, buffer, snapshot);
 		if (valid)
 		{
-			ItemPointerData rowid;
-
-			ItemPointerSet(&rowid, blkno, offnum);
-			PredicateLockTID(rel, &rowid, snapshot,
+			PredicateLockTID(rel, rowid, snapshot,
 							 HeapTupleHeaderGetXmin(tuple->t_data));
 			if (all_dead)
 				*all_dead = false;
@@ -124,13 +270,85 @@ helios_chain_search(Relation rel, Buffer buffer, Snapshot snapshot,
 		}
 		if (all_dead && *all_dead)
 		{
-			if (vistest == NULL)
-				vistest = GlobalVisTestFor(rel);
-			if (!HeapTupleIsSurelyDead(tuple, vistest))
+			if (*vistest == NULL)
+				*vistest = GlobalVisTestFor(rel);
+			if (!HeapTupleIsSurelyDead(tuple, *vistest))
 				*all_dead = false;
 		}
 	}
 	return false;
+}
+
+bool
+helios_chain_search_page(Relation rel, Buffer buffer, Snapshot snapshot,
+						 OffsetNumber offnum, HeapTuple tuple, bool *all_dead,
+						 HeliosSegment *seg)
+{
+	BlockNumber blkno = BufferGetBlockNumber(buffer);
+	GlobalVisState *vistest = NULL;
+	ItemPointerData rowid;
+
+	if (all_dead)
+		*all_dead = true;
+	ItemPointerSet(&rowid, blkno, offnum);
+	helios_root_segment(rel, buffer, offnum, seg);
+	return search_segment(rel, buffer, snapshot, &rowid, seg, tuple,
+						  all_dead, &vistest);
+}
+
+bool
+helios_chain_search(Relation rel, Buffer buffer, Snapshot snapshot,
+					OffsetNumber offnum, HeapTuple tuple, bool *all_dead,
+					HeapTuple *copy)
+{
+	HeliosSegment seg;
+
+	*copy = NULL;
+	if (helios_chain_search_page(rel, buffer, snapshot, offnum, tuple,
+								 all_dead, &seg))
+		return true;
+	if (!ItemPointerIsValid(&seg.next))
+		return false;
+	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+	*copy = helios_search_forward(rel, BufferGetBlockNumber(buffer), offnum,
+								  &seg, snapshot, all_dead);
+	LockBuffer(buffer, BUFFER_LOCK_SHARE);
+	if (*copy == NULL)
+		return false;
+	*tuple = **copy;
+	return true;
+}
+
+/*
+ * The rest of helios_chain_search, for a row whose chain left its page:
+ * seg is the root's segment, whose link is followed with no lock held on
+ * the root's page.  Returns a palloc'd copy of the version found, or NULL.
+ */
+HeapTuple
+helios_search_forward(Relation rel, BlockNumber blkno, OffsetNumber root,
+					  HeliosSegment *seg, Snapshot snapshot, bool *all_dead)
+{
+	GlobalVisState *vistest = NULL;
+	ItemPointerData rowid;
+	HeapTupleData tuple;
+
+	ItemPointerSet(&rowid, blkno, root);
+	while (ItemPointerIsValid(&seg->next))
+	{
+		Buffer		buffer = helios_segment_follow(rel, &rowid, seg,
+												   BUFFER_LOCK_SHARE);
+		HeapTuple	copy = NULL;
+
+		if (!BufferIsValid(buffer))
+			break;
+		if (search_segment(rel, buffer, snapshot, &rowid, seg, &tuple,
+						   all_dead, &vistest))
+			copy = helios_copy_version(&tuple);
+		UnlockReleaseBuffer(buffer);
+		if (copy)
+			return copy;
+	}
+	return NULL;
 }
 
 /* Is tid a plausible row identity of rel?  Raises ERROR if not. */
@@ -147,28 +365,17 @@ helios_check_tid(Relation rel, ItemPointer tid, Page page)
 						RelationGetRelationName(rel))));
 }
 
-/*
- * The newest of the n chain members not made by a transaction that is still
- * running elsewhere or aborted: the last resort of a SnapshotAny fetch.
- */
+/* Was version tup made by a transaction that committed, or by us? */
 static bool
-newest_committed_member(Relation rel, Buffer buffer, OffsetNumber *members,
-						int n, HeapTuple tuple)
+made_by_committed(HeapTupleHeader tup)
 {
-	for (int i = n - 1; i >= 0; i--)
-	{
-		TransactionId xmin;
+	TransactionId xmin = HeapTupleHeaderGetXmin(tup);
 
-		helios_member_tuple(rel, buffer, members[i], tuple);
-		xmin = HeapTupleHeaderGetXmin(tuple->t_data);
-		if (HeapTupleHeaderXminCommitted(tuple->t_data) ||
-			HeapTupleHeaderXminFrozen(tuple->t_data) ||
-			TransactionIdIsCurrentTransactionId(xmin) ||
-			(TransactionIdIsNormal(xmin) && !TransactionIdIsInProgress(xmin) &&
-			 TransactionIdDidCommit(xmin)))
-			return true;
-	}
-	return false;
+	return HeapTupleHeaderXminCommitted(tup) ||
+		HeapTupleHeaderXminFrozen(tup) ||
+		TransactionIdIsCurrentTransactionId(xmin) ||
+		(TransactionIdIsNormal(xmin) && !TransactionIdIsInProgress(xmin) &&
+		 TransactionIdDidCommit(xmin));
 }
 
 /* The exact version a version TID names, if it is still there. */
@@ -179,7 +386,8 @@ fetch_version(Relation rel, Buffer buffer, OffsetNumber offnum,
 	Page		page = BufferGetPage(buffer);
 
 	if (offnum < FirstOffsetNumber || offnum > PageGetMaxOffsetNumber(page) ||
-		!ItemIdIsNormal(PageGetItemId(page, offnum)))
+		!ItemIdIsNormal(PageGetItemId(page, offnum)) ||
+		HeliosTupleIsStub((HeapTupleHeader) PageGetItem(page, PageGetItemId(page, offnum))))
 		return false;
 	helios_member_tuple(rel, buffer, offnum, tuple);
 	return snapshot == SnapshotAny ||
@@ -195,19 +403,67 @@ deleted_by_us(HeapTupleHeader tup)
 		TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetUpdateXid(tup));
 }
 
-/* SnapshotAny on a row: see helios_fetch_row in helios_am.h. */
+/*
+ * The versions of a row whose chain left its root's page, as copies, oldest
+ * first, each with whether the active snapshot sees it (decided under its
+ * page's lock).  The root's page (buffer) is unlocked meanwhile.
+ */
+typedef struct RowVersions
+{
+	int			n;
+	HeapTuple	tuples[MaxHeapTuplesPerPage];
+	bool		active_sees[MaxHeapTuplesPerPage];
+} RowVersions;
+
+static void
+collect_segment(Relation rel, Buffer buffer, HeliosSegment *seg,
+				Snapshot active, RowVersions *rv)
+{
+	for (int i = 0; i < seg->n && rv->n < MaxHeapTuplesPerPage; i++)
+	{
+		HeapTupleData tuple;
+
+		helios_member_tuple(rel, buffer, seg->members[i], &tuple);
+		rv->active_sees[rv->n] = active != NULL &&
+			HeapTupleSatisfiesVisibility(&tuple, active, buffer);
+		rv->tuples[rv->n++] = helios_copy_version(&tuple);
+	}
+}
+
+static void
+collect_row_versions(Relation rel, Buffer buffer, OffsetNumber root,
+					 HeliosSegment *seg, RowVersions *rv)
+{
+	Snapshot	active = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
+	ItemPointerData rowid;
+
+	ItemPointerSet(&rowid, BufferGetBlockNumber(buffer), root);
+	rv->n = 0;
+	collect_segment(rel, buffer, seg, active, rv);
+	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+	while (ItemPointerIsValid(&seg->next))
+	{
+		Buffer		next = helios_segment_follow(rel, &rowid, seg,
+												 BUFFER_LOCK_SHARE);
+
+		if (!BufferIsValid(next))
+			break;
+		collect_segment(rel, next, seg, active, rv);
+		UnlockReleaseBuffer(next);
+	}
+	LockBuffer(buffer, BUFFER_LOCK_SHARE);
+}
+
+/* fetch_any_version for a row whose chain stays on its page */
 static bool
-fetch_any_version(Relation rel, Buffer buffer, OffsetNumber root,
+fetch_any_on_page(Relation rel, Buffer buffer, HeliosSegment *seg,
 				  HeapTuple tuple)
 {
-	OffsetNumber members[MaxHeapTuplesPerPage];
-	int			n = helios_chain_members(BufferGetPage(buffer),
-										 BufferGetBlockNumber(buffer),
-										 root, members);
+	int			n = seg->n;
 
 	if (n == 0)
 		return false;
-	helios_member_tuple(rel, buffer, members[n - 1], tuple);
+	helios_member_tuple(rel, buffer, seg->members[n - 1], tuple);
 	if (TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(tuple->t_data)) ||
 		helios_locked_by_us(tuple->t_data) ||
 		deleted_by_us(tuple->t_data))
@@ -218,12 +474,63 @@ fetch_any_version(Relation rel, Buffer buffer, OffsetNumber root,
 
 		for (int i = 0; i < n; i++)
 		{
-			helios_member_tuple(rel, buffer, members[i], tuple);
+			helios_member_tuple(rel, buffer, seg->members[i], tuple);
 			if (HeapTupleSatisfiesVisibility(tuple, active, buffer))
 				return true;
 		}
 	}
-	return newest_committed_member(rel, buffer, members, n, tuple);
+	for (int i = n - 1; i >= 0; i--)
+	{
+		helios_member_tuple(rel, buffer, seg->members[i], tuple);
+		if (made_by_committed(tuple->t_data))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * SnapshotAny on a row: see helios_fetch_row in helios_am.h.  The version
+ * is returned in *tuple, on the page, or as a palloc'd *copy when the row's
+ * chain left the page.
+ */
+static bool
+fetch_any_version(Relation rel, Buffer buffer, OffsetNumber root,
+				  HeapTuple tuple, HeapTuple *copy)
+{
+	HeliosSegment seg;
+	RowVersions *rv;
+	int			pick = -1;
+
+	helios_root_segment(rel, buffer, root, &seg);
+	if (!ItemPointerIsValid(&seg.next))
+		return fetch_any_on_page(rel, buffer, &seg, tuple);
+
+	rv = palloc(sizeof(RowVersions));
+	collect_row_versions(rel, buffer, root, &seg, rv);
+	if (rv->n > 0)
+	{
+		HeapTupleHeader newest = rv->tuples[rv->n - 1]->t_data;
+
+		if (TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(newest)) ||
+			helios_locked_by_us(newest) || deleted_by_us(newest))
+			pick = rv->n - 1;
+		for (int i = 0; pick < 0 && i < rv->n; i++)
+			if (rv->active_sees[i])
+				pick = i;
+		for (int i = rv->n - 1; pick < 0 && i >= 0; i--)
+			if (made_by_committed(rv->tuples[i]->t_data))
+				pick = i;
+	}
+	for (int i = 0; i < rv->n; i++)
+		if (i != pick)
+			heap_freetuple(rv->tuples[i]);
+	if (pick >= 0)
+	{
+		*copy = rv->tuples[pick];
+		*tuple = **copy;
+	}
+	pfree(rv);
+	return pick >= 0;
 }
 
 bool
@@ -234,6 +541,7 @@ helios_fetch_row(Relation rel, ItemPointer tid, Snapshot snapshot,
 	OffsetNumber offnum = ItemPointerGetOffsetNumberNoCheck(tid);
 	Buffer		buffer;
 	HeapTupleData tuple;
+	HeapTuple	copy = NULL;
 	bool		found;
 
 	/* TIDs from users went through tuple_tid_valid; no lseek() here */
@@ -245,11 +553,14 @@ helios_fetch_row(Relation rel, ItemPointer tid, Snapshot snapshot,
 		found = fetch_version(rel, buffer, offnum & ~HELIOS_VERSION_TID,
 							  snapshot, &tuple);
 	else if (snapshot == SnapshotAny)
-		found = fetch_any_version(rel, buffer, offnum, &tuple);
+		found = fetch_any_version(rel, buffer, offnum, &tuple, &copy);
 	else
-		found = helios_chain_search(rel, buffer, snapshot, offnum, &tuple, NULL);
+		found = helios_chain_search(rel, buffer, snapshot, offnum, &tuple,
+									NULL, &copy);
 	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
-	if (found)
+	if (copy != NULL)
+		helios_slot_store_copy(slot, copy, tid);
+	else if (found)
 		helios_slot_store(slot, &tuple, buffer, tid, false);
 	ReleaseBuffer(buffer);
 	return found;
@@ -268,37 +579,49 @@ helios_get_latest_tid(Relation rel, Snapshot snapshot, ItemPointer tid)
 	for (;;)
 	{
 		BlockNumber blkno = ItemPointerGetBlockNumber(&ctid);
-		OffsetNumber members[MaxHeapTuplesPerPage];
+		HeliosSegment seg;
 		Buffer		buffer;
-		Page		page;
 		HeapTupleData tp;
-		int			n;
 		bool		valid = false;
+		bool		first = true;
+		ItemPointerData next;
+		TransactionId next_xmax;
 
 		if (blkno >= RelationGetNumberOfBlocks(rel))
 			return;
 		buffer = ReadBuffer(rel, blkno);
 		LockBuffer(buffer, BUFFER_LOCK_SHARE);
 		helios_check_page(rel, buffer);
-		page = BufferGetPage(buffer);
-		n = helios_chain_members(page, blkno, ItemPointerGetOffsetNumber(&ctid), members);
-		if (n == 0)
+		helios_root_segment(rel, buffer, ItemPointerGetOffsetNumber(&ctid),
+							&seg);
+
+		/* every segment of the row, one page locked at a time */
+		for (;;)
+		{
+			for (int i = 0; i < seg.n; i++)
+			{
+				helios_member_tuple(rel, buffer, seg.members[i], &tp);
+				if (first && TransactionIdIsValid(priorXmax) &&
+					!TransactionIdEquals(priorXmax, HeapTupleHeaderGetXmin(tp.t_data)))
+				{
+					UnlockReleaseBuffer(buffer);
+					return;
+				}
+				first = false;
+				if (HeapTupleSatisfiesVisibility(&tp, snapshot, buffer))
+					valid = true;
+			}
+			if (!ItemPointerIsValid(&seg.next))
+				break;
+			UnlockReleaseBuffer(buffer);
+			buffer = helios_segment_follow(rel, &ctid, &seg, BUFFER_LOCK_SHARE);
+			if (!BufferIsValid(buffer))
+				return;
+		}
+		if (first)
 		{
 			UnlockReleaseBuffer(buffer);
 			return;
-		}
-		helios_member_tuple(rel, buffer, members[0], &tp);
-		if (TransactionIdIsValid(priorXmax) &&
-			!TransactionIdEquals(priorXmax, HeapTupleHeaderGetXmin(tp.t_data)))
-		{
-			UnlockReleaseBuffer(buffer);
-			return;
-		}
-		for (int i = 0; i < n; i++)
-		{
-			helios_member_tuple(rel, buffer, members[i], &tp);
-			if (HeapTupleSatisfiesVisibility(&tp, snapshot, buffer))
-				valid = true;
 		}
 		if (valid)
 			*tid = ctid;
@@ -311,9 +634,11 @@ helios_get_latest_tid(Relation rel, Snapshot snapshot, ItemPointer tid)
 			UnlockReleaseBuffer(buffer);
 			return;
 		}
-		ctid = tp.t_data->t_ctid;
-		priorXmax = HeapTupleHeaderGetUpdateXid(tp.t_data);
+		next = tp.t_data->t_ctid;
+		next_xmax = HeapTupleHeaderGetUpdateXid(tp.t_data);
 		UnlockReleaseBuffer(buffer);
+		ctid = next;
+		priorXmax = next_xmax;
 	}
 }
 

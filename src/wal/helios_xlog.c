@@ -439,7 +439,7 @@ helios_redo_update(XLogReaderState *record, bool chain)
 		HeapTupleHeader htup = redo_get_tuple(page, oldblk, xlrec->old_offnum);
 
 		redo_reset_xmax_bits(htup, xlrec->old_infobits_set);
-		if (chain)
+		if (chain || (xlrec->flags & XLH_UPDATE_FORWARD))
 			HeapTupleHeaderSetHotUpdated(htup);
 		else
 			HeapTupleHeaderClearHotUpdated(htup);
@@ -577,22 +577,27 @@ helios_redo_prune(XLogReaderState *record)
 		Size		datalen;
 		OffsetNumber *redirected;
 		OffsetNumber *nowdead;
+		xl_helios_stub *stubs;
 		OffsetNumber *nowunused;
 		OffsetNumber *end;
 		int			nunused;
 
 		redirected = (OffsetNumber *) XLogRecGetBlockData(record, 0, &datalen);
 		if (redirected == NULL ||
-			datalen < (2 * xlrec->nredirected + xlrec->ndead) * sizeof(OffsetNumber))
+			datalen < (2 * xlrec->nredirected + xlrec->ndead) * sizeof(OffsetNumber) +
+			xlrec->nstubs * sizeof(xl_helios_stub))
 			elog(PANIC, "helios_redo: prune record too short");
 		end = (OffsetNumber *) ((char *) redirected + datalen);
 		nowdead = redirected + 2 * xlrec->nredirected;
-		nowunused = nowdead + xlrec->ndead;
+		stubs = (xl_helios_stub *) (nowdead + xlrec->ndead);
+		nowunused = (OffsetNumber *) ((char *) stubs +
+									  xlrec->nstubs * sizeof(xl_helios_stub));
 		nunused = end - nowunused;
 
 		helios_page_prune_execute(buffer,
 								  redirected, xlrec->nredirected,
 								  nowdead, xlrec->ndead,
+								  stubs, xlrec->nstubs,
 								  nowunused, nunused);
 
 		/*

@@ -155,18 +155,29 @@ typedef struct xl_helios_lock
 #define SizeOfHeliosLock	(offsetof(xl_helios_lock, flags) + sizeof(uint8))
 
 /*
- * PRUNE: block 0 = page; block data = OffsetNumber arrays:
- * redirected[2 * nredirected] (from, to), nowdead[ndead], nowunused[rest].
- * latestRemovedXid drives hot-standby conflicts.
+ * PRUNE: block 0 = page; block data = OffsetNumber arrays
+ * redirected[2 * nredirected] (from, to), nowdead[ndead], then
+ * xl_helios_stub stubs[nstubs] (versions cut down to stubs, with their new
+ * link), then nowunused[rest].  latestRemovedXid drives hot-standby
+ * conflicts.
  */
 typedef struct xl_helios_prune
 {
 	TransactionId latestRemovedXid;
 	uint16		nredirected;
 	uint16		ndead;
+	uint16		nstubs;
 } xl_helios_prune;
 
-#define SizeOfHeliosPrune	(offsetof(xl_helios_prune, ndead) + sizeof(uint16))
+#define SizeOfHeliosPrune	(offsetof(xl_helios_prune, nstubs) + sizeof(uint16))
+
+typedef struct xl_helios_stub
+{
+	OffsetNumber offnum;
+	ItemPointerData link;
+} xl_helios_stub;
+
+#define XLH_UPDATE_FORWARD			0x10	/* update: new version forwarded */
 
 /*
  * FREEZE: block 0 = page; block data = array of xl_heap_freeze_tuple

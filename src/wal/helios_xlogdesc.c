@@ -116,9 +116,9 @@ helios_desc(StringInfo buf, XLogReaderState *record)
 				xl_helios_prune *xlrec = (xl_helios_prune *) rec;
 				Size		datalen;
 
-				appendStringInfo(buf, "latestRemovedXid %u nredirected %u ndead %u",
+				appendStringInfo(buf, "latestRemovedXid %u nredirected %u ndead %u nstubs %u",
 								 xlrec->latestRemovedXid, xlrec->nredirected,
-								 xlrec->ndead);
+								 xlrec->ndead, xlrec->nstubs);
 
 				/*
 				 * The unused count is implied by the length of block 0's
@@ -127,7 +127,8 @@ helios_desc(StringInfo buf, XLogReaderState *record)
 				if (XLogRecGetBlockData(record, 0, &datalen) != NULL)
 				{
 					Size		nitems = datalen / sizeof(OffsetNumber);
-					Size		nused = 2 * xlrec->nredirected + xlrec->ndead;
+					Size		nused = 2 * xlrec->nredirected + xlrec->ndead +
+						xlrec->nstubs * (sizeof(xl_helios_stub) / sizeof(OffsetNumber));
 
 					if (nitems >= nused)
 						appendStringInfo(buf, " nunused %zu", nitems - nused);

@@ -97,6 +97,19 @@ PostgreSQL::Test::Utils::append_to_file($script,
 	. "COMMIT;\n");
 
 # every column of every row, in key order
+# Wait until the server accepts connections again (pg_isready exit 0).
+sub wait_accepting
+{
+	my ($node) = @_;
+	for (1 .. 10 * $PostgreSQL::Test::Utils::timeout_default)
+	{
+		return if system('pg_isready', '-q', '-h', $node->host,
+			'-p', $node->port) == 0;
+		usleep(100_000);
+	}
+	die "server did not accept connections again";
+}
+
 sub fingerprint
 {
 	my ($tab, $where) = @_;
@@ -194,6 +207,10 @@ for my $round (1 .. 2)
 		kill('KILL', $pid);
 		# the postmaster resets the server and runs crash recovery
 		$node->wait_for_log(qr/all server processes terminated; reinitializing/, $log_offset);
+		# poll_query_until writes its query to psql's stdin, which breaks
+		# (EPIPE) when psql exits at once on "not yet accepting
+		# connections": wait for connections with pg_isready first
+		wait_accepting($node);
 		ok($node->poll_query_until('postgres', 'SELECT NOT pg_is_in_recovery()'),
 			'round 1: server is back after the crash');
 		ok($node->log_contains("server process \\(PID $pid\\) was terminated by signal 9", $log_offset),
