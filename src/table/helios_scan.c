@@ -1,9 +1,10 @@
 /*-------------------------------------------------------------------------
  *
  * helios_scan.c
- *	  Read paths of the helios table access method: sequential, parallel,
- *	  TID range, bitmap, TABLESAMPLE and ANALYZE scans, and index fetches.
- *	  The table side of CREATE INDEX is in helios_index.c.
+ *	  Scans of the helios table access method: sequential, parallel, TID
+ *	  range, bitmap and TABLESAMPLE.  Index fetches are in heliosam.c,
+ *	  ANALYZE in helios_analyze.c, the table side of CREATE INDEX in
+ *	  helios_index.c.
  *
  * A row is named by its root TID (helios_am.h, src/table/README).  Every
  * scan therefore walks ROOT line pointers (a normal line pointer whose tuple
@@ -30,6 +31,11 @@
  * member that satisfies the snapshot, so one version per root: with
  * SnapshotAny that is the oldest stored version.  Callers that need every
  * version walk the pages themselves (index builds, CLUSTER).
+ *
+ * A row whose chain goes on on another page (a forward link) is found
+ * through its root like any other; page-at-a-time collection marks it
+ * (version offset InvalidOffsetNumber) and the version is looked up on the
+ * other page when the row is returned, with no lock held on this page.
  *
  *-------------------------------------------------------------------------
  */
@@ -1236,92 +1242,6 @@ helios_scan_getnextslot_tidrange(TableScanDesc sscan, ScanDirection dir,
 
 
 /* ----------------------------------------------------------------
- *		index fetches
- * ----------------------------------------------------------------
- */
-
-IndexFetchTableData *
-helios_index_fetch_begin(Relation rel)
-{
-	HeliosIndexFetchData *hscan = palloc0(sizeof(HeliosIndexFetchData));
-
-	hscan->xs_base.rel = rel;
-	hscan->xs_cbuf = InvalidBuffer;
-
-	return &hscan->xs_base;
-}
-
-void
-helios_index_fetch_reset(IndexFetchTableData *scan)
-{
-	HeliosIndexFetchData *hscan = (HeliosIndexFetchData *) scan;
-
-	if (BufferIsValid(hscan->xs_cbuf))
-	{
-		ReleaseBuffer(hscan->xs_cbuf);
-		hscan->xs_cbuf = InvalidBuffer;
-	}
-}
-
-void
-helios_index_fetch_end(IndexFetchTableData *scan)
-{
-	helios_index_fetch_reset(scan);
-	pfree(scan);
-}
-
-/*
- * Fetch the row an index entry points at.  Index entries hold ROOT TIDs;
- * the version returned is the one helios_chain_search finds, reported
- * under the index's TID.
- *
- * *call_again is always false: for an MVCC snapshot at most one version of
- * a chain is visible, and for non-MVCC snapshots (SnapshotAny, SnapshotDirty,
- * SnapshotSelf) helios_chain_search returns the first member that satisfies
- * the snapshot, one version per row.  (Heap returns every satisfying HOT
- * chain member to non-MVCC callers; CLUSTER, which needs every version,
- * walks the chain itself.)
- *
- * The pin on the last page is kept across calls, so consecutive entries on
- * the same page cost no buffer lookup; pruning is tried only when we move
- * to another page.
- */
-bool
-helios_index_fetch_tuple(IndexFetchTableData *scan, ItemPointer tid,
-						 Snapshot snapshot, TupleTableSlot *slot,
-						 bool *call_again, bool *all_dead)
-{
-	HeliosIndexFetchData *hscan = (HeliosIndexFetchData *) scan;
-	Relation	rel = hscan->xs_base.rel;
-	Buffer		prev_buf = hscan->xs_cbuf;
-	HeapTupleData tuple;
-	HeapTuple	copy;
-	bool		found;
-
-	hscan->xs_cbuf = ReleaseAndReadBuffer(hscan->xs_cbuf, rel,
-										  ItemPointerGetBlockNumber(tid));
-	if (prev_buf != hscan->xs_cbuf)
-		helios_page_prune_opt(rel, hscan->xs_cbuf);
-
-	LockBuffer(hscan->xs_cbuf, BUFFER_LOCK_SHARE);
-	helios_check_page(rel, hscan->xs_cbuf);
-	found = helios_chain_search(rel, hscan->xs_cbuf, snapshot,
-								ItemPointerGetOffsetNumber(tid), &tuple,
-								all_dead, &copy);
-	LockBuffer(hscan->xs_cbuf, BUFFER_LOCK_UNLOCK);
-
-	*call_again = false;
-
-	if (copy != NULL)
-		helios_slot_store_copy(slot, copy, tid);
-	else if (found)
-		helios_slot_store(slot, &tuple, hscan->xs_cbuf, tid, false);
-
-	return found;
-}
-
-
-/* ----------------------------------------------------------------
  *		bitmap scans
  * ----------------------------------------------------------------
  */
@@ -1603,152 +1523,5 @@ helios_scan_sample_next_tuple(TableScanDesc sscan, SampleScanState *scanstate,
 		LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
 
 	ExecClearTuple(slot);
-	return false;
-}
-
-
-/* ----------------------------------------------------------------
- *		ANALYZE
- * ----------------------------------------------------------------
- */
-
-/*
- * Pin and share-lock the block for the whole time ANALYZE looks at it (the
- * pin keeps pruning away, the lock saves relocking per item), and find the
- * root of every item so that sampled versions carry their row's TID.
- */
-bool
-helios_scan_analyze_next_block(TableScanDesc sscan, BlockNumber blockno,
-							   BufferAccessStrategy bstrategy)
-{
-	HeliosScanDesc scan = (HeliosScanDesc) sscan;
-
-	scan->rs_cblock = blockno;
-	scan->rs_coffset = FirstOffsetNumber;
-	scan->rs_cbuf = ReadBufferExtended(sscan->rs_rd, MAIN_FORKNUM, blockno,
-									   RBM_NORMAL, bstrategy);
-	LockBuffer(scan->rs_cbuf, BUFFER_LOCK_SHARE);
-	helios_check_page(sscan->rs_rd, scan->rs_cbuf);
-	helios_get_root_tuples(BufferGetPage(scan->rs_cbuf), blockno,
-						   scan->rs_rootmap);
-
-	/* every block may hold rows */
-	return true;
-}
-
-/*
- * Count and sample the versions of the current block with heap's rules
- * (heapam_scan_analyze_next_tuple), so that ANALYZE and CREATE INDEX
- * compute the same reltuples for helios and heap tables.  Every stored
- * version is looked at, heap-only ones included: a chain of three versions
- * of which one is live counts one live and two dead, as heap's HOT chain
- * does.
- */
-bool
-helios_scan_analyze_next_tuple(TableScanDesc sscan, TransactionId OldestXmin,
-							   double *liverows, double *deadrows,
-							   TupleTableSlot *slot)
-{
-	HeliosScanDesc scan = (HeliosScanDesc) sscan;
-	Relation	rel = sscan->rs_rd;
-	Page		page = BufferGetPage(scan->rs_cbuf);
-	OffsetNumber maxoffset = PageGetMaxOffsetNumber(page);
-
-	for (; scan->rs_coffset <= maxoffset; scan->rs_coffset++)
-	{
-		OffsetNumber off = scan->rs_coffset;
-		ItemId		itemid = PageGetItemId(page, off);
-		HeapTupleData tuple;
-		bool		sample_it = false;
-
-		/*
-		 * Unused and redirect line pointers are not versions.  Dead ones are
-		 * counted as dead, since VACUUM must still remove them; this agrees
-		 * with how pruning counts.
-		 */
-		if (!ItemIdIsNormal(itemid))
-		{
-			if (ItemIdIsDead(itemid))
-				*deadrows += 1;
-			continue;
-		}
-
-		helios_member_tuple(rel, scan->rs_cbuf, off, &tuple);
-
-		/* a stub only links a chain on: not a version of anything */
-		if (HeliosTupleIsStub(tuple.t_data))
-			continue;
-
-		switch (HeapTupleSatisfiesVacuum(&tuple, OldestXmin, scan->rs_cbuf))
-		{
-			case HEAPTUPLE_LIVE:
-				sample_it = true;
-				*liverows += 1;
-				break;
-
-			case HEAPTUPLE_DEAD:
-			case HEAPTUPLE_RECENTLY_DEAD:
-				*deadrows += 1;
-				break;
-
-			case HEAPTUPLE_INSERT_IN_PROGRESS:
-
-				/*
-				 * Not counted: the inserter reports its own rows when it ends
-				 * (see heapam_scan_analyze_next_tuple).  Our own inserts are
-				 * counted and sampled, for users who load and analyze in one
-				 * transaction.
-				 */
-				if (TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tuple.t_data)))
-				{
-					sample_it = true;
-					*liverows += 1;
-				}
-				break;
-
-			case HEAPTUPLE_DELETE_IN_PROGRESS:
-
-				/*
-				 * Counted and sampled as live unless we are the deleter: we
-				 * act as if other transactions in progress had not happened
-				 * yet, which also samples the pre-image, not the post-image,
-				 * of a row a concurrent transaction is updating.
-				 */
-				if (TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetUpdateXid(tuple.t_data)))
-					*deadrows += 1;
-				else
-				{
-					sample_it = true;
-					*liverows += 1;
-				}
-				break;
-
-			default:
-				elog(ERROR, "unexpected HeapTupleSatisfiesVacuum result");
-				break;
-		}
-
-		if (sample_it)
-		{
-			ItemPointerData rowid;
-			OffsetNumber root = scan->rs_rootmap[off - 1];
-
-			/* a version no chain reaches any more is its own row */
-			ItemPointerSet(&rowid, scan->rs_cblock,
-						   OffsetNumberIsValid(root) ? root : off);
-			helios_slot_store(slot, &tuple, scan->rs_cbuf, &rowid, false);
-			scan->rs_coffset++;
-
-			/* the buffer stays locked until the block is done */
-			return true;
-		}
-	}
-
-	UnlockReleaseBuffer(scan->rs_cbuf);
-	scan->rs_cbuf = InvalidBuffer;
-
-	/* and the slot must not keep a pin on the page either */
-	ExecClearTuple(slot);
-
 	return false;
 }

@@ -4,8 +4,9 @@
  *	  Version chains, row fetch and inserts of helios tables.
  *
  * Rows are named by their root TID (see helios_am.h).  This file walks a
- * root's version chain to find the version a snapshot sees, fetches rows
- * by root TID, and inserts new rows (single, speculative, multi-insert).
+ * row's version chain (its segments, across a forward link) to find the
+ * version a snapshot sees, fetches rows by root TID (TID fetches and index
+ * fetches), and inserts new rows (single, speculative, multi-insert).
  * DELETE, UPDATE and row locks live in helios_dml.c.
  *
  * Every page change is WAL-logged with a helios record (src/wal) inside
@@ -32,6 +33,7 @@
 #include "helios.h"
 #include "table/helios_am.h"
 #include "table/helios_chain.h"
+#include "table/helios_scan.h"
 #include "table/helios_vm.h"
 #include "table/helios_xmax.h"
 #include "wal/helios_xlog.h"
@@ -641,6 +643,92 @@ helios_get_latest_tid(Relation rel, Snapshot snapshot, ItemPointer tid)
 		priorXmax = next_xmax;
 	}
 }
+
+/* ----------------------------------------------------------------
+ *		index fetches
+ * ----------------------------------------------------------------
+ */
+
+IndexFetchTableData *
+helios_index_fetch_begin(Relation rel)
+{
+	HeliosIndexFetchData *hscan = palloc0(sizeof(HeliosIndexFetchData));
+
+	hscan->xs_base.rel = rel;
+	hscan->xs_cbuf = InvalidBuffer;
+
+	return &hscan->xs_base;
+}
+
+void
+helios_index_fetch_reset(IndexFetchTableData *scan)
+{
+	HeliosIndexFetchData *hscan = (HeliosIndexFetchData *) scan;
+
+	if (BufferIsValid(hscan->xs_cbuf))
+	{
+		ReleaseBuffer(hscan->xs_cbuf);
+		hscan->xs_cbuf = InvalidBuffer;
+	}
+}
+
+void
+helios_index_fetch_end(IndexFetchTableData *scan)
+{
+	helios_index_fetch_reset(scan);
+	pfree(scan);
+}
+
+/*
+ * Fetch the row an index entry points at.  Index entries hold ROOT TIDs;
+ * the version returned is the one helios_chain_search finds, reported
+ * under the index's TID.
+ *
+ * *call_again is always false: for an MVCC snapshot at most one version of
+ * a chain is visible, and for non-MVCC snapshots (SnapshotAny, SnapshotDirty,
+ * SnapshotSelf) helios_chain_search returns the first member that satisfies
+ * the snapshot, one version per row.  (Heap returns every satisfying HOT
+ * chain member to non-MVCC callers; CLUSTER, which needs every version,
+ * walks the chain itself.)
+ *
+ * The pin on the last page is kept across calls, so consecutive entries on
+ * the same page cost no buffer lookup; pruning is tried only when we move
+ * to another page.
+ */
+bool
+helios_index_fetch_tuple(IndexFetchTableData *scan, ItemPointer tid,
+						 Snapshot snapshot, TupleTableSlot *slot,
+						 bool *call_again, bool *all_dead)
+{
+	HeliosIndexFetchData *hscan = (HeliosIndexFetchData *) scan;
+	Relation	rel = hscan->xs_base.rel;
+	Buffer		prev_buf = hscan->xs_cbuf;
+	HeapTupleData tuple;
+	HeapTuple	copy;
+	bool		found;
+
+	hscan->xs_cbuf = ReleaseAndReadBuffer(hscan->xs_cbuf, rel,
+										  ItemPointerGetBlockNumber(tid));
+	if (prev_buf != hscan->xs_cbuf)
+		helios_page_prune_opt(rel, hscan->xs_cbuf);
+
+	LockBuffer(hscan->xs_cbuf, BUFFER_LOCK_SHARE);
+	helios_check_page(rel, hscan->xs_cbuf);
+	found = helios_chain_search(rel, hscan->xs_cbuf, snapshot,
+								ItemPointerGetOffsetNumber(tid), &tuple,
+								all_dead, &copy);
+	LockBuffer(hscan->xs_cbuf, BUFFER_LOCK_UNLOCK);
+
+	*call_again = false;
+
+	if (copy != NULL)
+		helios_slot_store_copy(slot, copy, tid);
+	else if (found)
+		helios_slot_store(slot, &tuple, hscan->xs_cbuf, tid, false);
+
+	return found;
+}
+
 
 /* ----------------------------------------------------------------
  *		inserts
