@@ -85,6 +85,9 @@ static int	helios_collect_rows(Relation rel, Buffer buffer, Snapshot snapshot,
 								OffsetNumber *veroffs);
 static void helios_conflict_out_segment(Relation rel, Buffer buffer,
 										Snapshot snapshot, OffsetNumber head);
+static void conflict_out_members(Relation rel, Buffer buffer,
+								 Snapshot snapshot, struct HeliosSegment *seg,
+								 int from);
 static HeapTuple helios_fetch_forwarded(Relation rel, Buffer buffer,
 										OffsetNumber root, Snapshot snapshot);
 static void helios_conflict_out_newer(Relation rel, Buffer buffer,
@@ -277,11 +280,19 @@ helios_conflict_out_newer(Relation rel, Buffer buffer, Snapshot snapshot,
 	helios_root_segment(rel, buffer, root, &seg);
 	for (i = 0; i < seg.n && seg.members[i] != veroff; i++)
 		;
-	for (i++; i < seg.n; i++)
+	conflict_out_members(rel, buffer, snapshot, &seg, i + 1);
+}
+
+/* Conflict-out checks for the members of seg from index from on. */
+static void
+conflict_out_members(Relation rel, Buffer buffer, Snapshot snapshot,
+					 HeliosSegment *seg, int from)
+{
+	for (int i = from; i < seg->n; i++)
 	{
 		HeapTupleData tuple;
 
-		helios_member_tuple(rel, buffer, seg.members[i], &tuple);
+		helios_member_tuple(rel, buffer, seg->members[i], &tuple);
 		HeapCheckForSerializableConflictOut(false, rel, &tuple, buffer,
 											snapshot);
 	}
@@ -307,14 +318,7 @@ helios_conflict_out_segment(Relation rel, Buffer buffer, Snapshot snapshot,
 	seg.hops = 0;
 	helios_chain_segment(rel, buffer, HeliosTupleRootTid(htup), head,
 						 InvalidTransactionId, &seg);
-	for (int i = 0; i < seg.n; i++)
-	{
-		HeapTupleData tuple;
-
-		helios_member_tuple(rel, buffer, seg.members[i], &tuple);
-		HeapCheckForSerializableConflictOut(false, rel, &tuple, buffer,
-											snapshot);
-	}
+	conflict_out_members(rel, buffer, snapshot, &seg, 0);
 }
 
 /*

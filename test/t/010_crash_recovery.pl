@@ -20,6 +20,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use HeliosTwins;
 use IPC::Run;
 use Time::HiRes qw(usleep);
 
@@ -50,24 +53,15 @@ INSERT INTO hx SELECT i, i % 50, i, repeat('s', i % 200)
 INSERT INTO hx SELECT i, i % 50, i, 'reserved' FROM generate_series(80001, 80100) i;
 INSERT INTO hx SELECT i, i % 50, i, 'shared' FROM generate_series(90001, 90010) i;
 INSERT INTO px SELECT * FROM hx;
-CREATE FUNCTION twin_check(what text, h text[], p text[]) RETURNS int
-LANGUAGE plpgsql AS $$
-BEGIN
-	IF h IS DISTINCT FROM p THEN
-		RAISE EXCEPTION 'twin mismatch in %: helios % heap %', what, h, p;
-	END IF;
-	RETURN coalesce(cardinality(h), 0);
-END $$;
 });
+$node->safe_psql('postgres', twin_check_sql());
 
 # one statement changes both twins; what the two halves return must agree
 sub both
 {
 	my ($what, $hsql) = @_;
 	(my $psql = $hsql) =~ s/\bhx\b/px/g;
-	return "WITH h AS ($hsql), p AS ($psql) SELECT twin_check('$what', "
-	  . "(SELECT array_agg(h::text ORDER BY h::text) FROM h), "
-	  . "(SELECT array_agg(p::text ORDER BY p::text) FROM p));\n";
+	return both_sql($what, $hsql, $psql);
 }
 my $script = $node->basedir . '/dml.sql';
 PostgreSQL::Test::Utils::append_to_file($script,

@@ -20,6 +20,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use HeliosTwins;
 
 my $primary = PostgreSQL::Test::Cluster->new('primary');
 $primary->init(allows_streaming => 1);
@@ -285,12 +288,7 @@ run_sql($primary, 'old primary: DML after promotion', $more);
 run_sql($standby, 'promoted standby: DML after promotion', $more);
 is(answers($standby), answers($primary), 'promoted standby changes helios tables like the primary');
 
-for my $node ($standby, $primary)
-{
-	my $log = slurp_file($node->logfile);
-	unlike($log, qr/inconsistent page found/, $node->name . ': no inconsistent page during replay');
-	unlike($log, qr/PANIC|TRAP:|terminated by signal/, $node->name . ': no crash');
-}
+check_replay_logs($standby, $primary);
 
 ok($standby->stop('fast', fail_ok => 1), 'standby still running at the end');
 ok($primary->stop('fast', fail_ok => 1), 'primary still running at the end');

@@ -30,6 +30,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use HeliosTwins;
 use IPC::Run;
 
 my $TXNS = 1000;       # per client and isolation level
@@ -47,17 +50,8 @@ $node->start;
 $node->safe_psql('postgres', q{
 CREATE EXTENSION helios;
 CREATE EXTENSION amcheck;
--- raises a non-retryable error (which aborts the pgbench client) when the
--- two halves of a statement did not return the same rows
-CREATE FUNCTION twin_check(what text, h text[], p text[]) RETURNS int
-LANGUAGE plpgsql AS $$
-BEGIN
-	IF h IS DISTINCT FROM p THEN
-		RAISE EXCEPTION 'twin mismatch in %: helios % heap %', what, h, p;
-	END IF;
-	RETURN coalesce(cardinality(h), 0);
-END $$;
 });
+$node->safe_psql('postgres', twin_check_sql());
 
 # fingerprint of a table: every column of every row, in key order
 sub fingerprint
@@ -130,12 +124,7 @@ INSERT INTO $p SELECT * FROM $h;
 });
 
 	# one statement changes both twins and compares what each half returned
-	my $both = sub {
-		my ($what, $hsql, $psql) = @_;
-		return "WITH h AS ($hsql), p AS ($psql) SELECT twin_check('$what', "
-		  . "(SELECT array_agg(h::text ORDER BY h::text) FROM h), "
-		  . "(SELECT array_agg(p::text ORDER BY p::text) FROM p));\n";
-	};
+	my $both = \&both_sql;
 	my $script;
 	if ($kind eq 'one row')
 	{

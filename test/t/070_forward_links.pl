@@ -25,6 +25,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use HeliosTwins;
 
 my $KEYS = 70;         # 5 full pages of ~500-byte rows
 my $CLIENTS = 3;
@@ -45,17 +48,8 @@ $primary->safe_psql('postgres', q{
 CREATE EXTENSION helios;
 CREATE EXTENSION amcheck;
 CREATE EXTENSION pageinspect;
--- raises a non-retryable error (which aborts the pgbench client) when the
--- two halves of a statement did not return the same rows
-CREATE FUNCTION twin_check(what text, h text[], p text[]) RETURNS int
-LANGUAGE plpgsql AS $$
-BEGIN
-	IF h IS DISTINCT FROM p THEN
-		RAISE EXCEPTION 'twin mismatch in %: helios % heap %', what, h, p;
-	END IF;
-	RETURN coalesce(cardinality(h), 0);
-END $$;
 });
+$primary->safe_psql('postgres', twin_check_sql());
 $primary->backup('b');
 
 my $standby = PostgreSQL::Test::Cluster->new('fwd_standby');
@@ -168,12 +162,7 @@ compare_twins('after forwarding updates');
 compare_standby('after forwarding updates');
 
 # --- 2. concurrent clients on the same full pages -----------------------------
-my $both = sub {
-	my ($what, $hsql, $psql) = @_;
-	return "WITH h AS ($hsql), p AS ($psql) SELECT twin_check('$what', "
-	  . "(SELECT array_agg(h::text ORDER BY h::text) FROM h), "
-	  . "(SELECT array_agg(p::text ORDER BY p::text) FROM p));\n";
-};
+my $both = \&both_sql;
 my $upd = sub {	# what, SET clause (with %s for the table name)
 	my ($what, $set) = @_;
 	return $both->($what, map { "UPDATE $_ SET " . sprintf($set, $_) . " WHERE k = :k RETURNING *" } ('fh', 'fp'));
@@ -289,12 +278,7 @@ cmp_ok($last, '<=', 2 * $first,
 compare_twins('after the size rounds');
 compare_standby('after the size rounds');
 
-for my $node ($standby, $primary)
-{
-	my $log = slurp_file($node->logfile);
-	unlike($log, qr/inconsistent page found/, $node->name . ': no inconsistent page during replay');
-	unlike($log, qr/PANIC|TRAP:|terminated by signal/, $node->name . ': no crash');
-}
+check_replay_logs($standby, $primary);
 
 ok($standby->stop('fast', fail_ok => 1), 'standby still running at the end');
 ok($primary->stop('fast', fail_ok => 1), 'primary still running at the end');
