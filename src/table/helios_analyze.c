@@ -23,6 +23,44 @@
 #include "table/helios_scan.h"
 
 /*
+ * The row of version off, which belongs to the segment of a row forwarded
+ * to this page (HELIOS_ROOT_ELSEWHERE): the root TID its segment's head
+ * stores.  Rare, so the heads of the page are simply tried in turn.
+ */
+static void
+forwarded_row(Relation rel, Buffer buffer, OffsetNumber off, ItemPointer rowid)
+{
+	Page		page = BufferGetPage(buffer);
+	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
+
+	for (OffsetNumber head = FirstOffsetNumber; head <= maxoff; head++)
+	{
+		ItemId		lp = PageGetItemId(page, head);
+		HeapTupleHeader htup;
+		HeliosSegment seg;
+
+		if (!ItemIdIsNormal(lp))
+			continue;
+		htup = (HeapTupleHeader) PageGetItem(page, lp);
+		if (!HeliosTupleIsForwarded(htup))
+			continue;
+		seg.hops = 0;
+		helios_chain_segment(rel, buffer, HeliosTupleRootTid(htup), head,
+							 InvalidTransactionId, &seg);
+		for (int i = 0; i < seg.n; i++)
+		{
+			if (seg.members[i] == off)
+			{
+				*rowid = *HeliosTupleRootTid(htup);
+				return;
+			}
+		}
+	}
+	/* not reached from any head after all: its own row, as above */
+	ItemPointerSet(rowid, BufferGetBlockNumber(buffer), off);
+}
+
+/*
  * Pin and share-lock the block for the whole time ANALYZE looks at it (the
  * pin keeps pruning away, the lock saves relocking per item), and find the
  * root of every item so that sampled versions carry their row's TID.
@@ -143,9 +181,14 @@ helios_scan_analyze_next_tuple(TableScanDesc sscan, TransactionId OldestXmin,
 			ItemPointerData rowid;
 			OffsetNumber root = scan->rs_rootmap[off - 1];
 
-			/* a version no chain reaches any more is its own row */
-			ItemPointerSet(&rowid, scan->rs_cblock,
-						   OffsetNumberIsValid(root) ? root : off);
+			if (root == HELIOS_ROOT_ELSEWHERE)
+				forwarded_row(rel, scan->rs_cbuf, off, &rowid);
+			else
+			{
+				/* a version no chain reaches any more is its own row */
+				ItemPointerSet(&rowid, scan->rs_cblock,
+							   OffsetNumberIsValid(root) ? root : off);
+			}
 			helios_slot_store(slot, &tuple, scan->rs_cbuf, &rowid, false);
 			scan->rs_coffset++;
 

@@ -70,7 +70,7 @@ target_member(Relation rel, Buffer buffer, HeliosSegment *seg,
 
 	/* newest version row-locked by us: EvalPlanQual has been there */
 	helios_member_tuple(rel, buffer, members[n - 1], &tp);
-	if ((n > 1 || past_link) && helios_locked_by_us(tp.t_data))
+	if ((n > 1 || past_link) && helios_locked_by_us(tp.t_data, true))
 		return members[n - 1];
 
 	if (snapshot != InvalidSnapshot && IsMVCCSnapshot(snapshot))

@@ -429,7 +429,7 @@ next_version(Relation rel, HeapTuple from, HeapTuple next, ItemPointer nextrow,
 		prior = InvalidTransactionId;
 	}
 	if (TransactionIdIsValid(prior) &&
-		!TransactionIdEquals(HeapTupleHeaderGetXmin(next->t_data), prior))
+		!TransactionIdEquals(HeapTupleHeaderGetRawXmin(next->t_data), prior))
 	{
 		UnlockReleaseBuffer(buffer);
 		return InvalidBuffer;
@@ -609,7 +609,7 @@ lock_target(Relation rel, Buffer buffer, OffsetNumber *members, int n,
 
 	/* already locked by this statement (EvalPlanQual, ON CONFLICT) */
 	helios_member_tuple(rel, buffer, members[n - 1], &tp);
-	if ((n > 1 || past_link) && helios_locked_by_us(tp.t_data))
+	if ((n > 1 || past_link) && helios_locked_by_us(tp.t_data, true))
 		return members[n - 1];
 
 	if (!(flags & TUPLE_LOCK_FLAG_FIND_LAST_VERSION) &&
@@ -689,7 +689,7 @@ chase_version(Relation rel, Buffer buffer, OffsetNumber *members, int n,
 	{
 		helios_member_tuple(rel, buffer, members[i], &tp);
 		if (TransactionIdIsValid(*priorXmax) &&
-			!TransactionIdEquals(HeapTupleHeaderGetXmin(tp.t_data), *priorXmax))
+			!TransactionIdEquals(HeapTupleHeaderGetRawXmin(tp.t_data), *priorXmax))
 		{
 			*result = TM_Deleted;	/* the version we followed is gone */
 			return CHASE_DONE;

@@ -688,21 +688,39 @@ prune_chain(Buffer buffer, OffsetNumber rootoffnum, PruneState *prstate)
  * Are the versions past the link from row (blkno, root) all dead to
  * everyone, or gone?  Looks at the other page only if its lock is free at
  * once: we hold a cleanup lock here, and a writer may hold that page while
- * waiting for ours.  "Don't know" is false.
+ * waiting for ours.  On-access pruning, which runs inside readers, also
+ * looks only if the page is in shared buffers already (no I/O under our
+ * lock; the prefetch makes it likelier next time); VACUUM reads it.
+ * "Don't know" is false.
  */
 static bool
 forward_all_dead(PruneState *prstate, BlockNumber blkno, OffsetNumber root,
 				 ItemPointer link, TransactionId link_xmin)
 {
+	BlockNumber linkblk = ItemPointerGetBlockNumber(link);
 	Buffer		buffer;
 	HeliosSegment seg;
 	ItemPointerData rowid;
 	bool		dead = true;
 
-	/* VACUUM truncates a page only when nothing on it lives */
-	if (ItemPointerGetBlockNumber(link) >= RelationGetNumberOfBlocks(prstate->rel))
-		return true;
-	buffer = ReadBuffer(prstate->rel, ItemPointerGetBlockNumber(link));
+	if (TransactionIdIsValid(prstate->oldest_xmin))
+	{
+		/* VACUUM truncates a page only when nothing on it lives */
+		if (linkblk >= RelationGetNumberOfBlocks(prstate->rel))
+			return true;
+		buffer = ReadBuffer(prstate->rel, linkblk);
+	}
+	else
+	{
+		PrefetchBufferResult cached;
+
+		cached = PrefetchBuffer(prstate->rel, MAIN_FORKNUM, linkblk);
+		if (!BufferIsValid(cached.recent_buffer) ||
+			!ReadRecentBuffer(prstate->rel->rd_node, MAIN_FORKNUM, linkblk,
+							  cached.recent_buffer))
+			return false;
+		buffer = cached.recent_buffer;
+	}
 	if (!ConditionalLockBuffer(buffer))
 	{
 		ReleaseBuffer(buffer);

@@ -911,7 +911,7 @@ helios_xmax_infomask_changed(uint16 new_infomask, uint16 old_infomask)
 }
 
 bool
-helios_locked_by_us(HeapTupleHeader tup)
+helios_locked_by_us(HeapTupleHeader tup, bool stronger_than_key_share)
 {
 	TransactionId xmax = HeapTupleHeaderGetRawXmax(tup);
 
@@ -935,11 +935,15 @@ helios_locked_by_us(HeapTupleHeader tup)
 			return false;
 		n = GetMultiXactIdMembers(xmax, &members, false, true);
 		for (int i = 0; i < n; i++)
-			if (TransactionIdIsCurrentTransactionId(members[i].xid))
+			if (TransactionIdIsCurrentTransactionId(members[i].xid) &&
+				(!stronger_than_key_share ||
+				 members[i].status > MultiXactStatusForKeyShare))
 				mine = true;
 		if (n > 0)
 			pfree(members);
 		return mine;
 	}
+	if (stronger_than_key_share && HEAP_XMAX_IS_KEYSHR_LOCKED(tup->t_infomask))
+		return false;
 	return TransactionIdIsCurrentTransactionId(xmax);
 }

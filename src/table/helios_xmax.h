@@ -84,7 +84,11 @@ extern bool helios_xmax_infomask_changed(uint16 new_infomask,
  * True if this transaction holds a row lock (not an update) on a version
  * another transaction made: after EvalPlanQual or ON CONFLICT locked the
  * newest version of a row, that is the version the statement goes on with.
+ * With stronger_than_key_share, a FOR KEY SHARE lock does not count: a
+ * NO KEY UPDATE of another transaction carries such a lock of ours over to
+ * the version it makes, which we never locked ourselves.
  */
-extern bool helios_locked_by_us(HeapTupleHeader tup);
+extern bool helios_locked_by_us(HeapTupleHeader tup,
+								bool stronger_than_key_share);
 
 #endif							/* HELIOS_XMAX_H */

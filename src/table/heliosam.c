@@ -197,8 +197,9 @@ write_follows_link(Relation rel, Buffer buffer, HeliosSegment *seg)
 	if (seg->n == 0)
 		return true;			/* only stubs here */
 	helios_member_tuple(rel, buffer, seg->members[seg->n - 1], &tp);
-	if (tp.t_data->t_infomask & HEAP_XMAX_INVALID)
-		return false;
+	if ((tp.t_data->t_infomask & HEAP_XMAX_INVALID) ||
+		HEAP_XMAX_IS_LOCKED_ONLY(tp.t_data->t_infomask))
+		return false;			/* locked since: no link any more */
 	updater = HeapTupleHeaderGetUpdateXid(tp.t_data);
 	if (TransactionIdIsCurrentTransactionId(updater))
 		return true;
@@ -467,7 +468,7 @@ fetch_any_on_page(Relation rel, Buffer buffer, HeliosSegment *seg,
 		return false;
 	helios_member_tuple(rel, buffer, seg->members[n - 1], tuple);
 	if (TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(tuple->t_data)) ||
-		helios_locked_by_us(tuple->t_data) ||
+		helios_locked_by_us(tuple->t_data, false) ||
 		deleted_by_us(tuple->t_data))
 		return true;
 	if (ActiveSnapshotSet())
@@ -514,7 +515,7 @@ fetch_any_version(Relation rel, Buffer buffer, OffsetNumber root,
 		HeapTupleHeader newest = rv->tuples[rv->n - 1]->t_data;
 
 		if (TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(newest)) ||
-			helios_locked_by_us(newest) || deleted_by_us(newest))
+			helios_locked_by_us(newest, false) || deleted_by_us(newest))
 			pick = rv->n - 1;
 		for (int i = 0; pick < 0 && i < rv->n; i++)
 			if (rv->active_sees[i])
