@@ -736,21 +736,28 @@ helios_index_fetch_tuple(IndexFetchTableData *scan, ItemPointer tid,
  * ----------------------------------------------------------------
  */
 
-/* Form the tuple to insert from slot, with its MVCC header set up. */
+/*
+ * Form the tuple to insert from slot, with its MVCC header set up.  When
+ * the slot holds the row in our format already (COPY and INSERT
+ * materialize it), that tuple itself is used, as heap_multi_insert uses the
+ * slot's own heap tuple; *in_slot then tells the caller not to free it.
+ */
 static HeapTuple
 prepare_insert(Relation rel, TupleTableSlot *slot, TransactionId xid,
-			   CommandId cid, int options)
+			   CommandId cid, int options, bool *in_slot)
 {
 	HeapTuple	tup;
 
+	*in_slot = false;
 	if (slot->tts_ops == &TTSOpsHeliosTuple &&
 		slot->tts_tupleDescriptor == RelationGetDescr(rel) &&
 		TTS_SHOULDFREE(slot) &&
 		HeapTupleHeaderGetNatts(((HeliosTupleTableSlot *) slot)->tuple->t_data) ==
 		RelationGetDescr(rel)->natts)
 	{
-		/* COPY and INSERT materialized the row in our format already */
-		tup = heap_copytuple(((HeliosTupleTableSlot *) slot)->tuple);
+		tup = ((HeliosTupleTableSlot *) slot)->tuple;
+		Assert(!HeliosTupleIsForwarded(tup->t_data));
+		*in_slot = true;
 	}
 	else
 		tup = helios_slot_form_tuple(slot, helios_relation_layout(rel));
@@ -769,7 +776,13 @@ prepare_insert(Relation rel, TupleTableSlot *slot, TransactionId xid,
 		rel->rd_rel->relkind == RELKIND_MATVIEW)
 	{
 		if (HeapTupleHasExternal(tup) || tup->t_len > TOAST_TUPLE_THRESHOLD)
-			return helios_toast_tuple(rel, tup, NULL, options);
+		{
+			HeapTuple	toasted = helios_toast_tuple(rel, tup, NULL, options);
+
+			if (toasted != tup)
+				*in_slot = false;
+			return toasted;
+		}
 	}
 	return tup;
 }
@@ -796,6 +809,7 @@ helios_insert(Relation rel, TupleTableSlot *slot, CommandId cid,
 {
 	TransactionId xid = GetCurrentTransactionId();
 	HeapTuple	tup;
+	bool		in_slot;
 	Buffer		buffer;
 	Buffer		vmbuffer = InvalidBuffer;
 	bool		all_visible_cleared = false;
@@ -804,7 +818,7 @@ helios_insert(Relation rel, TupleTableSlot *slot, CommandId cid,
 
 	if (specToken != 0)
 		options |= HEAP_INSERT_SPECULATIVE;
-	tup = prepare_insert(rel, slot, xid, cid, options);
+	tup = prepare_insert(rel, slot, xid, cid, options, &in_slot);
 	if (specToken != 0)
 		HeapTupleHeaderSetSpeculativeToken(tup->t_data, specToken);
 
@@ -873,7 +887,8 @@ helios_insert(Relation rel, TupleTableSlot *slot, CommandId cid,
 
 	slot->tts_tableOid = RelationGetRelid(rel);
 	slot->tts_tid = tup->t_self;
-	heap_freetuple(tup);
+	if (!in_slot)
+		heap_freetuple(tup);
 }
 
 void
@@ -887,7 +902,13 @@ helios_multi_insert(Relation rel, TupleTableSlot **slots, int ntuples,
 	int			ndone = 0;
 
 	for (int i = 0; i < ntuples; i++)
-		tuples[i] = prepare_insert(rel, slots[i], xid, cid, options);
+	{
+		bool		in_slot;
+
+		/* the batch's tuples live as long as the caller's slots */
+		tuples[i] = prepare_insert(rel, slots[i], xid, cid, options,
+								   &in_slot);
+	}
 
 	/* one conflict check covers the whole batch */
 	CheckForSerializableConflictIn(rel, NULL, InvalidBlockNumber);
@@ -985,8 +1006,11 @@ helios_multi_insert(Relation rel, TupleTableSlot **slots, int ntuples,
 				bufflags |= REGBUF_WILL_INIT;
 			}
 			XLogBeginInsert();
+
+			/* on a fresh page the offsets are 1..n: redo knows them */
 			XLogRegisterData((char *) xlrec,
-							 SizeOfHeliosMultiInsert + nthispage * sizeof(OffsetNumber));
+							 SizeOfHeliosMultiInsert +
+							 (init ? 0 : nthispage * sizeof(OffsetNumber)));
 			XLogRegisterBuffer(0, buffer, bufflags);
 			XLogRegisterBufData(0, body.data, body.len);
 			XLogSetRecordFlags(XLOG_INCLUDE_ORIGIN);

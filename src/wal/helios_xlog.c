@@ -304,10 +304,12 @@ helios_redo_multi_insert(XLogReaderState *record)
 	BlockNumber blkno;
 	Buffer		buffer;
 	XLogRedoAction action;
+	bool		init;
 
 	xlrec = (xl_helios_multi_insert *) XLogRecGetData(record);
+	init = helios_xlog_init_page(XLogRecGetInfo(record));
 	if (XLogRecGetDataLen(record) <
-		SizeOfHeliosMultiInsert + xlrec->ntuples * sizeof(OffsetNumber))
+		SizeOfHeliosMultiInsert + (init ? 0 : xlrec->ntuples * sizeof(OffsetNumber)))
 		elog(PANIC, "helios_redo: multi-insert record too short for %u offsets",
 			 xlrec->ntuples);
 
@@ -316,9 +318,7 @@ helios_redo_multi_insert(XLogReaderState *record)
 	if (xlrec->flags & XLH_ALL_VISIBLE_CLEARED)
 		redo_clear_vm(rnode, blkno, VISIBILITYMAP_VALID_BITS);
 
-	action = redo_read_or_init(record, 0,
-							   helios_xlog_init_page(XLogRecGetInfo(record)),
-							   &buffer);
+	action = redo_read_or_init(record, 0, init, &buffer);
 	if (action == BLK_NEEDS_REDO)
 	{
 		Page		page = BufferGetPage(buffer);
@@ -343,7 +343,8 @@ helios_redo_multi_insert(XLogReaderState *record)
 			if (p + xlhdr.datalen > end)
 				elog(PANIC, "helios_redo: multi-insert tuple data truncated");
 
-			redo_put_tuple(record, page, blkno, xlrec->offsets[i],
+			redo_put_tuple(record, page, blkno,
+						   init ? FirstOffsetNumber + i : xlrec->offsets[i],
 						   xlhdr.t_infomask2, xlhdr.t_infomask, xlhdr.t_hoff,
 						   InvalidTransactionId, p, xlhdr.datalen);
 			p += xlhdr.datalen;

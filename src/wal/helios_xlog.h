@@ -86,8 +86,9 @@ typedef struct xl_helios_insert
 
 /*
  * MULTI_INSERT: block 0 = target page; main data = this struct with its
- * offsets; block data = for each tuple, an xl_helios_multi_tuple followed
- * by its bytes (each entry SHORTALIGNed).
+ * offsets, left out with XLOG_HELIOS_INIT_PAGE (the page was empty: the
+ * offsets are 1..ntuples); block data = for each tuple, an
+ * xl_helios_multi_tuple followed by its bytes (each entry SHORTALIGNed).
  */
 typedef struct xl_helios_multi_insert
 {

@@ -71,8 +71,11 @@ helios_desc(StringInfo buf, XLogReaderState *record)
 			{
 				xl_helios_multi_insert *xlrec = (xl_helios_multi_insert *) rec;
 
-				appendStringInfo(buf, "ntuples %u flags 0x%02X offsets [",
+				appendStringInfo(buf, "ntuples %u flags 0x%02X",
 								 xlrec->ntuples, xlrec->flags);
+				if (helios_xlog_init_page(XLogRecGetInfo(record)))
+					break;		/* offsets 1..ntuples, not logged */
+				appendStringInfoString(buf, " offsets [");
 				for (int i = 0; i < xlrec->ntuples; i++)
 					appendStringInfo(buf, i == 0 ? "%u" : ", %u",
 									 xlrec->offsets[i]);
