@@ -37,6 +37,7 @@ extern void helios_chain_segment(Relation rel, Buffer buffer,
 								 ItemPointer rowid, OffsetNumber start,
 								 TransactionId start_xmin,
 								 HeliosSegment *seg);
+extern Buffer helios_read_link_page(Relation rel, BlockNumber blkno);
 extern Buffer helios_segment_follow(Relation rel, ItemPointer rowid,
 									HeliosSegment *seg, int lockmode);
 extern Buffer helios_write_segment(Relation rel, Buffer buffer,

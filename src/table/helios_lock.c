@@ -793,16 +793,17 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 		OffsetNumber member = InvalidOffsetNumber;
 		HeapTupleData tp;
 
-		/* a page past the end: VACUUM truncated a dead segment away */
-		if (!ItemPointerEquals(&segstart, tid) &&
-			ItemPointerGetBlockNumber(&segstart) >= RelationGetNumberOfBlocks(rel))
+		if (ItemPointerEquals(&segstart, tid))
+			buffer = ReadBuffer(rel, ItemPointerGetBlockNumber(tid));
+		else if (!BufferIsValid(buffer = helios_read_link_page(rel,
+															   ItemPointerGetBlockNumber(&segstart))))
 		{
+			/* VACUUM truncated a dead segment away */
 			tmfd->ctid = *tid;
 			tmfd->xmax = InvalidTransactionId;
 			tmfd->cmax = InvalidCommandId;
 			return TM_Deleted;
 		}
-		buffer = ReadBuffer(rel, ItemPointerGetBlockNumber(&segstart));
 		LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
 		helios_check_page(rel, buffer);
 		if (!chasing && ItemPointerEquals(&segstart, tid))

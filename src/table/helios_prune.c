@@ -706,9 +706,9 @@ forward_all_dead(PruneState *prstate, BlockNumber blkno, OffsetNumber root,
 	if (TransactionIdIsValid(prstate->oldest_xmin))
 	{
 		/* VACUUM truncates a page only when nothing on it lives */
-		if (linkblk >= RelationGetNumberOfBlocks(prstate->rel))
+		buffer = helios_read_link_page(prstate->rel, linkblk);
+		if (!BufferIsValid(buffer))
 			return true;
-		buffer = ReadBuffer(prstate->rel, linkblk);
 	}
 	else
 	{

@@ -133,6 +133,27 @@ helios_chain_segment(Relation rel, Buffer buffer, ItemPointer rowid,
 }
 
 /*
+ * Pin page blkno, which a forward link names; InvalidBuffer if it is gone:
+ * VACUUM may have truncated it away after every version on it died,
+ * before the link to it was cleaned up.  A page in shared buffers exists
+ * (truncation drops the buffers past the new end), so the common case
+ * needs no lseek() for the relation's size.
+ */
+Buffer
+helios_read_link_page(Relation rel, BlockNumber blkno)
+{
+	PrefetchBufferResult cached = PrefetchBuffer(rel, MAIN_FORKNUM, blkno);
+
+	if (BufferIsValid(cached.recent_buffer) &&
+		ReadRecentBuffer(rel->rd_node, MAIN_FORKNUM, blkno,
+						 cached.recent_buffer))
+		return cached.recent_buffer;
+	if (blkno >= RelationGetNumberOfBlocks(rel))
+		return InvalidBuffer;
+	return ReadBuffer(rel, blkno);
+}
+
+/*
  * Read the page seg->next is on, lock it in lockmode and replace *seg by
  * row rowid's segment there.  InvalidBuffer (and an empty segment) if that
  * page is gone.  The caller holds no other buffer lock (a pin
@@ -155,20 +176,14 @@ helios_segment_follow(Relation rel, ItemPointer rowid, HeliosSegment *seg,
 						ItemPointerGetBlockNumber(rowid),
 						ItemPointerGetOffsetNumber(rowid),
 						RelationGetRelationName(rel))));
-
-	/*
-	 * VACUUM may have truncated the page away after every version on it
-	 * died, before the link to it was cleaned up: then the row ends here.
-	 * Following a link is rare enough for the size check to be cheap.
-	 */
-	if (blkno >= RelationGetNumberOfBlocks(rel))
+	buffer = helios_read_link_page(rel, blkno);
+	if (!BufferIsValid(buffer))
 	{
 		seg->n = 0;
 		ItemPointerSetInvalid(&seg->next);
 		seg->hops = hops;
 		return InvalidBuffer;
 	}
-	buffer = ReadBuffer(rel, blkno);
 	LockBuffer(buffer, lockmode);
 	helios_check_page(rel, buffer);
 	helios_chain_segment(rel, buffer, rowid,
