@@ -4,15 +4,17 @@
  *	  Internal interfaces of the helios table access method.
  *
  * Row identity.  A row is named by its root TID: the line pointer that
- * indexes point at.  An UPDATE that changes no indexed column and whose new
- * version fits on the root's page links the new version into the root's
- * version chain (t_ctid forward, HEAP_HOT_UPDATED on the old version,
- * HEAP_ONLY_TUPLE on the new one) and the row keeps its TID; slots always
- * report the root TID.  Pruning turns a root whose first versions are dead
- * into a redirect line pointer, exactly as heap's HOT pruning does, so the
- * chain rules are heap's HOT rules (src/table/README).
+ * indexes point at.  An UPDATE that changes no indexed column links the new
+ * version into the root's version chain (t_ctid forward, HEAP_HOT_UPDATED
+ * on the old version, HEAP_ONLY_TUPLE on the new one) and the row keeps its
+ * TID, on the root's page or, when the new version does not fit there,
+ * through a forward link to another page; slots always report the root
+ * TID.  Pruning turns a root whose first versions are dead into a redirect
+ * line pointer, exactly as heap's HOT pruning does, so the chain rules are
+ * heap's HOT rules (src/table/README, also "Forward links").
  *
- * Every function that walks a chain does so under the page's buffer lock.
+ * Every function that walks a chain does so under the buffer lock of the
+ * page it reads, one page at a time.
  *
  *-------------------------------------------------------------------------
  */

@@ -14,10 +14,16 @@
  * TM_Updated with tmfd->ctid naming the row that holds the new version:
  * the same root for an in-chain update, the new root otherwise.
  *
- * An UPDATE that changes no indexed column and fits on the page links the
- * new version into the chain: the row keeps its TID and no index entries
- * are inserted.  Otherwise the new version gets a new root (a new TID) and
- * the indexes get new entries, as a non-HOT heap update.
+ * An UPDATE that changes no indexed column links the new version into the
+ * chain: the row keeps its TID and no index entries are inserted.  The new
+ * version goes on the old one's page if it fits, else, when the old version
+ * is on the root's page, to another page through a forward link (one hop:
+ * src/table/README).  Otherwise the new version gets a new root (a new TID)
+ * and the indexes get new entries, as a non-HOT heap update.
+ *
+ * A forwarded row's write goes to the page past the link when the link's
+ * updater committed (helios_write_segment), and comes back to the root's
+ * page when the snapshot sees a version there (HELIOS_BACK_TO_ROOT).
  *
  *-------------------------------------------------------------------------
  */

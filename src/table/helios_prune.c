@@ -4,13 +4,13 @@
  *	  Pruning of helios table pages: removing dead versions, shortening
  *	  version chains and defragmenting the page.
  *
- * Version chains of helios rows live on their root's page and follow heap's
- * HOT rules (helios_am.h), so pruning is heap's HOT pruning applied to a
- * helios page: a chain's leading dead versions are removed, the root line
- * pointer becomes a redirect to the first surviving version, or LP_DEAD
- * when the whole chain is dead (index entries still point at it, so only
- * VACUUM may make it LP_UNUSED); dead heap-only versions become LP_UNUSED
- * at once.  The page differs from a heap page only in where the prune hint
+ * Version chains of helios rows follow heap's HOT rules (helios_am.h), so
+ * pruning is heap's HOT pruning applied to a helios page: a chain's leading
+ * dead versions are removed, the root line pointer becomes a redirect to
+ * the first surviving version, or LP_DEAD when the whole chain is dead
+ * (index entries still point at it, so only VACUUM may make it LP_UNUSED);
+ * dead heap-only versions become LP_UNUSED at once.  Chains that go on on
+ * another page (forward links) keep stubs; see prune_chain.  The page differs from a heap page only in where the prune hint
  * and the "page full" flag live (the helios special space).
  *
  * The plan is built outside the critical section and applied inside it by
