@@ -128,8 +128,8 @@ helios_build_judge(Relation heapRelation, IndexInfo *indexInfo,
 		TransactionId xwait = InvalidTransactionId;
 
 		/*
-		 * The live/dead rules must match ANALYZE's, or CREATE INDEX
-		 * and ANALYZE would compute different reltuples.
+		 * The live/dead rules must match ANALYZE's, or CREATE INDEX and
+		 * ANALYZE would compute different reltuples.
 		 */
 		switch (HeapTupleSatisfiesVacuum(tuple, OldestXmin, buffer))
 		{
@@ -147,11 +147,10 @@ helios_build_judge(Relation heapRelation, IndexInfo *indexInfo,
 			case HEAPTUPLE_RECENTLY_DEAD:
 
 				/*
-				 * Older snapshots may still need it, so index it ...
-				 * unless it was updated within its chain: the chain
-				 * is indexed once, through the version at its end,
-				 * and snapshots that see this older version cannot
-				 * use the new index (ii_BrokenHotChain).
+				 * Older snapshots may still need it, so index it ... unless it
+				 * was updated within its chain: the chain is indexed once,
+				 * through the version at its end, and snapshots that see this
+				 * older version cannot use the new index (ii_BrokenHotChain).
 				 */
 				if (HeapTupleIsHotUpdated(tuple))
 				{
@@ -174,9 +173,9 @@ helios_build_judge(Relation heapRelation, IndexInfo *indexInfo,
 				}
 
 				/*
-				 * With ShareLock on the table this is normally our
-				 * own insert; system catalogs release write locks
-				 * early, so there it can be someone else's.
+				 * With ShareLock on the table this is normally our own insert;
+				 * system catalogs release write locks early, so there it can
+				 * be someone else's.
 				 */
 				if (!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tuple->t_data)))
 				{
@@ -187,8 +186,8 @@ helios_build_judge(Relation heapRelation, IndexInfo *indexInfo,
 										RelationGetRelationName(heapRelation))));
 
 					/*
-					 * Indexing it could raise a bogus uniqueness
-					 * failure if the inserter aborts: wait for it.
+					 * Indexing it could raise a bogus uniqueness failure if
+					 * the inserter aborts: wait for it.
 					 */
 					if (checking_uniqueness)
 					{
@@ -224,11 +223,10 @@ helios_build_judge(Relation heapRelation, IndexInfo *indexInfo,
 										RelationGetRelationName(heapRelation))));
 
 					/*
-					 * Wait for the deleter if the answer matters: a
-					 * unique check must not miss a row that survives
-					 * an abort, and a version updated within its
-					 * chain must be indexed only if the update
-					 * aborts.
+					 * Wait for the deleter if the answer matters: a unique
+					 * check must not miss a row that survives an abort, and a
+					 * version updated within its chain must be indexed only if
+					 * the update aborts.
 					 */
 					if (checking_uniqueness ||
 						HeapTupleIsHotUpdated(tuple))
@@ -244,8 +242,8 @@ helios_build_judge(Relation heapRelation, IndexInfo *indexInfo,
 				else if (HeapTupleIsHotUpdated(tuple))
 				{
 					/*
-					 * Our own deletion of a chain-updated version:
-					 * assume we commit, as for RECENTLY_DEAD.
+					 * Our own deletion of a chain-updated version: assume we
+					 * commit, as for RECENTLY_DEAD.
 					 */
 					indexIt = false;
 					indexInfo->ii_BrokenHotChain = true;

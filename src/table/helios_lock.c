@@ -661,9 +661,9 @@ lock_target(Relation rel, Buffer buffer, OffsetNumber *members, int n,
  * too).  Returns CHASE_LOCK with *member set when a version to lock was
  * found on this page, CHASE_NEXT_ROW when the walk continues at a new root
  * (*tid has been updated), CHASE_NEXT_SEGMENT when it goes on past a
- * forward link (at *next, with *priorXmax), CHASE_WAIT after waiting for an in-progress
- * updater (the walk must be redone from *member, the version waited for),
- * or CHASE_DONE with *result set.
+ * forward link (at *next, with *priorXmax), CHASE_WAIT after waiting for
+ * an in-progress updater (the walk must be redone from *member, the version
+ * waited for), or CHASE_DONE with *result set.
  */
 typedef enum
 {

@@ -10,8 +10,9 @@
  * the first surviving version, or LP_DEAD when the whole chain is dead
  * (index entries still point at it, so only VACUUM may make it LP_UNUSED);
  * dead heap-only versions become LP_UNUSED at once.  Chains that go on on
- * another page (forward links) keep stubs; see prune_chain.  The page differs from a heap page only in where the prune hint
- * and the "page full" flag live (the helios special space).
+ * another page (forward links) keep stubs; see prune_chain.  The page
+ * differs from a heap page only in where the prune hint and the "page full"
+ * flag live (the helios special space).
  *
  * The plan is built outside the critical section and applied inside it by
  * helios_page_prune_execute(), which is also what redo of XLOG_HELIOS_PRUNE
