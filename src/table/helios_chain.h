@@ -11,7 +11,6 @@
 #include "access/htup.h"
 #include "storage/bufpage.h"
 #include "utils/rel.h"
-#include "utils/snapshot.h"
 
 #include "table/helios_page.h"
 #include "wal/helios_xlog.h"

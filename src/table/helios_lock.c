@@ -656,9 +656,9 @@ lock_target(Relation rel, Buffer buffer, OffsetNumber *members, int n,
  * snapshot cannot see (updated or deleted by a committed transaction or by
  * us), checking that each version's xmin is its predecessor's updater.
  *
- * Buffer holds the chain of the row *tid, exclusively locked; from is the
- * index in members[] of the version to start from (that version is checked
- * too).  Returns CHASE_LOCK with *member set when a version to lock was
+ * Buffer, exclusively locked, holds seg, a segment of the chain of row
+ * *tid; from is the index in seg->members of the version to start from
+ * (that version is checked too).  Returns CHASE_LOCK with *member set when a version to lock was
  * found on this page, CHASE_NEXT_ROW when the walk continues at a new root
  * (*tid has been updated), CHASE_NEXT_SEGMENT when it goes on past a
  * forward link (at *next, with *priorXmax), CHASE_WAIT after waiting for
@@ -675,7 +675,7 @@ typedef enum
 } ChaseStep;
 
 static ChaseStep
-chase_version(Relation rel, Buffer buffer, OffsetNumber *members, int n,
+chase_version(Relation rel, Buffer buffer, HeliosSegment *seg,
 			  int from, ItemPointer tid, ItemPointer next,
 			  TransactionId *priorXmax,
 			  CommandId cid, LockWaitPolicy wait_policy,
@@ -685,9 +685,9 @@ chase_version(Relation rel, Buffer buffer, OffsetNumber *members, int n,
 	HeapTupleData tp;
 
 	InitDirtySnapshot(dirty);
-	for (int i = from; i < n; i++)
+	for (int i = from; i < seg->n; i++)
 	{
-		helios_member_tuple(rel, buffer, members[i], &tp);
+		helios_member_tuple(rel, buffer, seg->members[i], &tp);
 		if (TransactionIdIsValid(*priorXmax) &&
 			!TransactionIdEquals(HeapTupleHeaderGetRawXmin(tp.t_data), *priorXmax))
 		{
@@ -701,7 +701,7 @@ chase_version(Relation rel, Buffer buffer, OffsetNumber *members, int n,
 				ItemPointerData self = tp.t_self;
 
 				/* the walk resumes here, where *priorXmax belongs */
-				*member = members[i];
+				*member = seg->members[i];
 
 				/* being updated by another transaction: wait, then redo */
 				LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
@@ -739,7 +739,7 @@ chase_version(Relation rel, Buffer buffer, OffsetNumber *members, int n,
 				*result = TM_SelfModified;
 				return CHASE_DONE;
 			}
-			*member = members[i];
+			*member = seg->members[i];
 			return CHASE_LOCK;
 		}
 
@@ -765,6 +765,13 @@ chase_version(Relation rel, Buffer buffer, OffsetNumber *members, int n,
 			*next = tp.t_data->t_ctid;	/* on past a forward link */
 			return CHASE_NEXT_SEGMENT;
 		}
+	}
+	if (from >= seg->n && ItemPointerIsValid(&seg->next))
+	{
+		/* nothing to walk here (only a stub): straight on past the link */
+		*next = seg->next;
+		*priorXmax = seg->next_xmin;
+		return CHASE_NEXT_SEGMENT;
 	}
 	*result = TM_Deleted;		/* the chain ends in a pruned version */
 	return CHASE_DONE;
@@ -850,25 +857,18 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 					priorXmax = InvalidTransactionId;
 				}
 			}
-			step = chase_version(rel, buffer, seg.members, seg.n, from, tid,
-								 &next, &priorXmax, cid, wait_policy, &member,
-								 tmfd, &result);
+			step = chase_version(rel, buffer, &seg, from, tid, &next,
+								 &priorXmax, cid, wait_policy, &member, tmfd,
+								 &result);
 			if (step == CHASE_WAIT)
 			{
 				ReleaseBuffer(buffer);	/* already unlocked */
 				chase_from = member;
 				continue;
 			}
-			if (step == CHASE_NEXT_SEGMENT ||
-				(step == CHASE_DONE && result == TM_Deleted &&
-				 from >= seg.n && ItemPointerIsValid(&seg.next)))
+			if (step == CHASE_NEXT_SEGMENT)
 			{
 				/* on to the next page of the row's chain */
-				if (step != CHASE_NEXT_SEGMENT)
-				{
-					next = seg.next;
-					priorXmax = seg.next_xmin;
-				}
 				UnlockReleaseBuffer(buffer);
 				segstart = next;
 				segxmin = priorXmax;

@@ -773,7 +773,7 @@ helios_gettup_pagemode(HeliosScanDesc scan, ScanDirection dir,
 
 			if (copy == NULL)
 				return false;
-			helios_slot_store_copy(slot, copy, &rowid);
+			helios_slot_store_found(slot, NULL, copy, InvalidBuffer, &rowid);
 			return true;
 		}
 		helios_member_tuple(rel, scan->rs_cbuf,
@@ -818,7 +818,7 @@ helios_gettup_pagemode(HeliosScanDesc scan, ScanDirection dir,
 					continue;
 				}
 				scan->rs_cindex = lineindex;
-				helios_slot_store_copy(slot, copy, &rowid);
+				helios_slot_store_found(slot, NULL, copy, InvalidBuffer, &rowid);
 				return true;
 			}
 			if (scan->rs_base.rs_nkeys > 0)
@@ -906,10 +906,7 @@ helios_gettup(HeliosScanDesc scan, ScanDirection dir, TupleTableSlot *slot)
 			LockBuffer(scan->rs_cbuf, BUFFER_LOCK_UNLOCK);
 			if (!found)
 				return false;
-			if (copy != NULL)
-				helios_slot_store_copy(slot, copy, &rowid);
-			else
-				helios_slot_store(slot, &tuple, scan->rs_cbuf, &rowid, false);
+			helios_slot_store_found(slot, &tuple, copy, scan->rs_cbuf, &rowid);
 			return true;
 		}
 		helios_member_tuple(rel, scan->rs_cbuf, scan->rs_cveroff, &tuple);
@@ -965,16 +962,10 @@ helios_gettup(HeliosScanDesc scan, ScanDirection dir, TupleTableSlot *slot)
 				{
 					LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
 					scan->rs_coffset = lineoff;
-					if (copy != NULL)
-					{
-						scan->rs_cveroff = InvalidOffsetNumber;
-						helios_slot_store_copy(slot, copy, &rowid);
-					}
-					else
-					{
-						scan->rs_cveroff = ItemPointerGetOffsetNumber(&tuple.t_self);
-						helios_slot_store(slot, &tuple, buffer, &rowid, false);
-					}
+					/* no version offset for a forwarded row: refetched */
+					scan->rs_cveroff = copy ? InvalidOffsetNumber :
+						ItemPointerGetOffsetNumber(&tuple.t_self);
+					helios_slot_store_found(slot, &tuple, copy, buffer, &rowid);
 					return true;
 				}
 				if (copy != NULL)
@@ -1354,7 +1345,7 @@ helios_scan_bitmap_next_tuple(TableScanDesc sscan, TBMIterateResult *tbmres,
 			if (copy == NULL)
 				continue;
 			pgstat_count_heap_fetch(sscan->rs_rd);
-			helios_slot_store_copy(slot, copy, &rowid);
+			helios_slot_store_found(slot, NULL, copy, InvalidBuffer, &rowid);
 			return true;
 		}
 		helios_member_tuple(sscan->rs_rd, scan->rs_cbuf,
@@ -1511,10 +1502,7 @@ helios_scan_sample_next_tuple(TableScanDesc sscan, SampleScanState *scanstate,
 			LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
 
 		ItemPointerSet(&rowid, blkno, tupoffset);
-		if (copy != NULL)
-			helios_slot_store_copy(slot, copy, &rowid);
-		else
-			helios_slot_store(slot, &tuple, buffer, &rowid, false);
+		helios_slot_store_found(slot, &tuple, copy, buffer, &rowid);
 
 		/* successfully fetched sample rows count as tuple fetches */
 		pgstat_count_heap_getnext(rel);

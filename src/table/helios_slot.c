@@ -281,14 +281,22 @@ helios_slot_store(TupleTableSlot *slot, HeapTuple tuple, Buffer buffer,
 }
 
 /*
- * Store a palloc'd copy of a version (a forwarded row's, see
- * helios_chain_search) in slot, which frees it.  It was made wherever the
- * caller was, possibly a per-tuple context that is reset before the slot is
- * cleared, so it moves to the slot's context first.
+ * Store the version a chain search found, reported as row tid: tuple on the
+ * pinned page in buffer, or, when copy is set, that palloc'd copy (of a
+ * forwarded row's version, see helios_chain_search), which the slot then
+ * frees.  The copy was made wherever the caller was, possibly a per-tuple
+ * context that is reset before the slot is cleared, so it moves to the
+ * slot's context first.
  */
 void
-helios_slot_store_copy(TupleTableSlot *slot, HeapTuple copy, ItemPointer tid)
+helios_slot_store_found(TupleTableSlot *slot, HeapTuple tuple,
+						HeapTuple copy, Buffer buffer, ItemPointer tid)
 {
+	if (copy == NULL)
+	{
+		helios_slot_store(slot, tuple, buffer, tid, false);
+		return;
+	}
 	if (GetMemoryChunkContext(copy) != slot->tts_mcxt)
 	{
 		MemoryContext oldcxt = MemoryContextSwitchTo(slot->tts_mcxt);

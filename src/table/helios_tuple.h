@@ -186,8 +186,9 @@ typedef struct HeliosTupleTableSlot
  */
 extern void helios_slot_store(TupleTableSlot *slot, HeapTuple tuple,
 							  Buffer buffer, ItemPointer tid, bool shouldFree);
-extern void helios_slot_store_copy(TupleTableSlot *slot, HeapTuple copy,
-								   ItemPointer tid);
+extern void helios_slot_store_found(TupleTableSlot *slot, HeapTuple tuple,
+									HeapTuple copy, Buffer buffer,
+									ItemPointer tid);
 
 /*
  * Store the version at item veroff of the pinned page in buffer, reported

@@ -576,10 +576,8 @@ helios_fetch_row(Relation rel, ItemPointer tid, Snapshot snapshot,
 		found = helios_chain_search(rel, buffer, snapshot, offnum, &tuple,
 									NULL, &copy);
 	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
-	if (copy != NULL)
-		helios_slot_store_copy(slot, copy, tid);
-	else if (found)
-		helios_slot_store(slot, &tuple, buffer, tid, false);
+	if (found)
+		helios_slot_store_found(slot, &tuple, copy, buffer, tid);
 	ReleaseBuffer(buffer);
 	return found;
 }
@@ -737,10 +735,8 @@ helios_index_fetch_tuple(IndexFetchTableData *scan, ItemPointer tid,
 
 	*call_again = false;
 
-	if (copy != NULL)
-		helios_slot_store_copy(slot, copy, tid);
-	else if (found)
-		helios_slot_store(slot, &tuple, hscan->xs_cbuf, tid, false);
+	if (found)
+		helios_slot_store_found(slot, &tuple, copy, hscan->xs_cbuf, tid);
 
 	return found;
 }
