@@ -514,5 +514,112 @@ SELECT count(*) AS forwarded_versions_left
 SELECT * FROM fw_diff('fd', 'fd_heap');
 SELECT bt_index_check('fd_pkey', true);
 
-DROP TABLE fw, fw_heap, fd, fd_heap;
-DROP FUNCTION fw_summary, fw_check, fw_scans, fw_diff, fw_link, fw_infomask2, fw_wait_horizon;
+-- 16. a row forwarded again and again keeps its TID: each time the page
+-- holding its newest version is full, the next version goes to yet another
+-- page.  VACUUM collapses the links (the root then links straight to the
+-- live version's page) and frees the dead segments the links skip.
+CREATE TABLE mh (id int PRIMARY KEY, k int, v int, tags int[], pad text)
+  USING helios WITH (fillfactor = 100, autovacuum_enabled = false);
+CREATE TABLE mh_heap (id int PRIMARY KEY, k int, v int, tags int[], pad text)
+  USING heap WITH (fillfactor = 100, autovacuum_enabled = false);
+ALTER TABLE mh ALTER pad SET STORAGE plain;
+ALTER TABLE mh_heap ALTER pad SET STORAGE plain;
+CREATE INDEX mh_k ON mh (k);
+CREATE INDEX mh_heap_k ON mh_heap (k);
+INSERT INTO mh SELECT g, g, g, '{1}', repeat('a', 1000) FROM generate_series(1, 28) g;
+INSERT INTO mh_heap SELECT * FROM mh ORDER BY id;
+
+-- the pages a row's chain visits (its root's page included), and the block
+-- its chain ends on
+CREATE FUNCTION fw_walk(rel regclass, root tid, OUT pages int, OUT last_block int)
+LANGUAGE plpgsql AS $$
+DECLARE
+  blk int := (root::text::point)[0];
+  off int := (root::text::point)[1];
+  it record;
+BEGIN
+  pages := 1;
+  FOR step IN 1 .. 1000 LOOP
+    last_block := blk;
+    SELECT lp_flags, lp_off, t_ctid, t_infomask2 INTO it
+      FROM heap_page_items(get_raw_page(rel::text, blk)) WHERE lp = off;
+    IF NOT FOUND OR it.lp_flags IN (0, 3) THEN
+      RETURN;
+    ELSIF it.lp_flags = 2 THEN
+      off := it.lp_off;
+      CONTINUE;
+    ELSIF it.t_infomask2 & x'4000'::int = 0 THEN
+      RETURN;
+    END IF;
+    IF (it.t_ctid::text::point)[0] <> blk THEN
+      pages := pages + 1;
+    END IF;
+    blk := (it.t_ctid::text::point)[0];
+    off := (it.t_ctid::text::point)[1];
+  END LOOP;
+  pages := NULL;
+END $$;
+
+-- items of rel with a flag of t_infomask2 set
+CREATE FUNCTION fw_flagged(rel regclass, flag int) RETURNS bigint
+LANGUAGE sql AS $$
+  SELECT count(*) FROM generate_series(0, pg_relation_size(rel) / 8192 - 1) b,
+         LATERAL heap_page_items(get_raw_page(rel::text, b::int)) i
+  WHERE i.t_infomask2 & flag <> 0
+$$;
+
+SELECT ctid AS mh_root FROM mh WHERE id = 1 \gset
+CREATE TEMP TABLE mh_ends (i int, blk int);
+DO $$
+BEGIN
+  FOR i IN 1 .. 4 LOOP
+    UPDATE mh SET v = v + 1, pad = repeat(chr(97 + i), 1000 + 200 * i) WHERE id = 1;
+    UPDATE mh_heap SET v = v + 1, pad = repeat(chr(97 + i), 1000 + 200 * i) WHERE id = 1;
+    INSERT INTO mh_ends SELECT i, w.last_block
+      FROM mh, LATERAL fw_walk('mh', mh.ctid) w WHERE mh.id = 1;
+    -- fill the page the new version went to
+    INSERT INTO mh SELECT 100 * i + g, g, g, '{2}', repeat('x', 1000) FROM generate_series(1, 6) g;
+    INSERT INTO mh_heap SELECT 100 * i + g, g, g, '{2}', repeat('x', 1000) FROM generate_series(1, 6) g;
+  END LOOP;
+END $$;
+-- four UPDATEs put the newest version on four different pages, none of
+-- them the root's, and the row kept its TID
+SELECT ctid = :'mh_root' AS same_ctid,
+       (SELECT count(DISTINCT blk) FROM mh_ends) AS version_pages,
+       (SELECT bool_and(blk <> (:'mh_root'::tid::text::point)[0]) FROM mh_ends) AS off_root_page
+  FROM mh WHERE id = 1;
+SELECT * FROM fw_check('mh', 'mh_heap', 1);
+
+-- row locks and an UPDATE under them follow the links
+BEGIN;
+SELECT id, v FROM mh WHERE id = 1 FOR UPDATE;
+UPDATE mh SET v = v + 10, pad = repeat('f', 2100) WHERE id = 1 RETURNING id, v, length(pad);
+UPDATE mh_heap SET v = v + 10, pad = repeat('f', 2100) WHERE id = 1;
+COMMIT;
+SELECT ctid = :'mh_root' AS same_ctid FROM mh WHERE id = 1;
+
+-- VACUUM: the root's link goes straight to the page of the live version;
+-- the root is the only stub left, the live version the only forwarded one
+SELECT fw_wait_horizon() AS no_older_snapshots;
+VACUUM mh;
+SELECT (fw_walk('mh', :'mh_root')).pages AS pages_after_vacuum,
+       fw_flagged('mh', x'1000'::int) AS stubs,
+       fw_flagged('mh', x'0800'::int) AS forwarded_items;
+SELECT * FROM fw_check('mh', 'mh_heap', 1);
+SELECT * FROM fw_diff('mh', 'mh_heap');
+SELECT bt_index_check('mh_pkey', true), bt_index_check('mh_k', true);
+
+-- the row deleted and vacuumed: nothing of it is left
+DELETE FROM mh WHERE id = 1;
+DELETE FROM mh_heap WHERE id = 1;
+SELECT fw_wait_horizon() AS no_older_snapshots;
+VACUUM mh;
+SELECT fw_flagged('mh', x'1000'::int) AS stubs,
+       fw_flagged('mh', x'0800'::int) AS forwarded_items,
+       (SELECT lp_flags FROM heap_page_items(get_raw_page('mh', (:'mh_root'::tid::text::point)[0]::int))
+         WHERE lp = (:'mh_root'::tid::text::point)[1]) AS root_lp_flags;
+SELECT * FROM fw_diff('mh', 'mh_heap');
+
+DROP TABLE fw, fw_heap, fd, fd_heap, mh, mh_heap, mh_ends;
+DROP FUNCTION fw_summary, fw_check, fw_scans, fw_diff, fw_link, fw_infomask2,
+  fw_wait_horizon, fw_walk, fw_flagged;

@@ -40,12 +40,22 @@ extern Buffer helios_read_link_page(Relation rel, BlockNumber blkno);
 extern Buffer helios_segment_follow(Relation rel, ItemPointer rowid,
 									HeliosSegment *seg, int lockmode);
 extern Buffer helios_write_segment(Relation rel, Buffer buffer,
-								   ItemPointer rowid, bool follow,
+								   ItemPointer rowid, int max_hops,
 								   HeliosSegment *seg, ItemPointer start,
 								   TransactionId *start_xmin);
 
-/* target_member / lock_target: the write is about the root's segment */
+/*
+ * target_member / lock_target: the write is about an earlier segment of the
+ * row (the caller looks again with fewer hops)
+ */
 #define HELIOS_BACK_TO_ROOT		((OffsetNumber) 0xFFFF)
+
+/*
+ * More links than any row's chain can have: pruning collapses links over
+ * dead segments, and each link leads to a distinct item.  A walk that gets
+ * this far is going round in circles on corrupt pages.
+ */
+#define HELIOS_MAX_HOPS			(1 << 24)
 
 /* The row's segment on its root's page (buffer, locked), at item root. */
 static inline void

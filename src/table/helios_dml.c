@@ -16,14 +16,14 @@
  *
  * An UPDATE that changes no indexed column links the new version into the
  * chain: the row keeps its TID and no index entries are inserted.  The new
- * version goes on the old one's page if it fits, else, when the old version
- * is on the root's page, to another page through a forward link (one hop:
- * src/table/README).  Otherwise the new version gets a new root (a new TID)
- * and the indexes get new entries, as a non-HOT heap update.
+ * version goes on the old one's page if it fits, else to another page
+ * through a forward link (src/table/README).  Otherwise the new version
+ * gets a new root (a new TID) and the indexes get new entries, as a
+ * non-HOT heap update.
  *
- * A forwarded row's write goes to the page past the link when the link's
- * updater committed (helios_write_segment), and comes back to the root's
- * page when the snapshot sees a version there (HELIOS_BACK_TO_ROOT).
+ * A forwarded row's write goes to the page past a link when the link's
+ * updater committed (helios_write_segment), and comes back one segment
+ * when the snapshot sees a version there (HELIOS_BACK_TO_ROOT).
  *
  *-------------------------------------------------------------------------
  */
@@ -60,8 +60,8 @@
  * helios_write_segment chose, an operation is about; see the file header.
  * InvalidOffsetNumber if the row is not there.  past_link says that seg is
  * past a forward link: if the snapshot sees none of its members (and this
- * transaction has not locked the newest), the snapshot's version is on the
- * root's page, and HELIOS_BACK_TO_ROOT says to look there.
+ * transaction has not locked the newest), the snapshot's version is in an
+ * earlier segment, and HELIOS_BACK_TO_ROOT says to look there.
  */
 static OffsetNumber
 target_member(Relation rel, Buffer buffer, HeliosSegment *seg,
@@ -224,11 +224,12 @@ lock_row_target(Relation rel, ItemPointer tid, Snapshot snapshot,
 				Buffer *vmbuffer, OffsetNumber *member)
 {
 	BlockNumber blkno = ItemPointerGetBlockNumber(tid);
-	bool		follow = true;
+	int			max_hops = HELIOS_MAX_HOPS;
 
 	for (;;)
 	{
-		Buffer		buffer;
+		Buffer		buffer,
+					rootpin;
 		HeliosSegment seg;
 		ItemPointerData start;
 		TransactionId start_xmin;
@@ -242,8 +243,13 @@ lock_row_target(Relation rel, ItemPointer tid, Snapshot snapshot,
 		LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
 		helios_check_page(rel, buffer);
 		helios_check_tid(rel, tid, BufferGetPage(buffer));
-		buffer = helios_write_segment(rel, buffer, tid, follow, &seg, &start,
-									  &start_xmin);
+
+		/* a chain walk keeps its root's page pinned (src/table/README) */
+		IncrBufferRefCount(buffer);
+		rootpin = buffer;
+		buffer = helios_write_segment(rel, buffer, tid, max_hops, &seg,
+									  &start, &start_xmin);
+		ReleaseBuffer(rootpin);
 		past_link = !ItemPointerEquals(&start, tid);
 		if (past_link && BufferIsValid(*vmbuffer))
 		{
@@ -255,7 +261,8 @@ lock_row_target(Relation rel, ItemPointer tid, Snapshot snapshot,
 		if (*member != HELIOS_BACK_TO_ROOT)
 			return buffer;
 		UnlockReleaseBuffer(buffer);
-		follow = false;
+		Assert(seg.hops > 0);
+		max_hops = seg.hops - 1;
 	}
 }
 
@@ -638,8 +645,7 @@ helios_update(Relation rel, ItemPointer otid, TupleTableSlot *slot,
 
 	modified = modified_columns(rel, interesting, &oldtup, slot);
 	key_intact = !bms_overlap(modified, key_attrs);
-	can_forward = !bms_overlap(modified, hot_attrs) &&
-		ItemPointerGetBlockNumber(&oldtup.t_self) == ItemPointerGetBlockNumber(otid);
+	can_forward = !bms_overlap(modified, hot_attrs);
 	*lockmode = key_intact ? LockTupleNoKeyExclusive : LockTupleExclusive;
 
 l2:
@@ -751,10 +757,8 @@ l2:
 				Size		len = heaptup->t_len;
 
 				/*
-				 * No indexed column changes and the old version is the
-				 * root's page's: the new version can go elsewhere under
-				 * the same TID, carrying the root TID (one hop only: a
-				 * forwarded row's next page gives it a new TID).
+				 * No indexed column changes: the new version can go
+				 * elsewhere under the same TID, carrying the root TID.
 				 */
 				if (can_forward)
 				{
@@ -792,7 +796,14 @@ l2:
 	else
 	{
 		HeliosPageGetOpaque(page)->hp_flags |= HP_PAGE_FULL;
-		if (fwdtup != NULL)
+
+		/*
+		 * A row's forwarded segments are never on its root's page, where
+		 * pruning could not tell them from the root's own: a new version
+		 * that lands there starts a new root instead, as in heap.
+		 */
+		if (fwdtup != NULL &&
+			BufferGetBlockNumber(newbuf) != ItemPointerGetBlockNumber(otid))
 		{
 			/* the row keeps its TID: a forward link to the new version */
 			forward = true;

@@ -408,18 +408,39 @@ next_version(Relation rel, HeapTuple from, HeapTuple next, ItemPointer nextrow,
 		return InvalidBuffer;
 	}
 	helios_member_tuple(rel, buffer, off, next);
+	if (in_chain &&
+		ItemPointerGetBlockNumber(&ctid) != ItemPointerGetBlockNumber(&from->t_self) &&
+		(!HeliosTupleIsForwarded(next->t_data) ||
+		 !ItemPointerEquals(HeliosTupleRootTid(next->t_data), rowid)))
+	{
+		/* a forward link whose segment is gone */
+		UnlockReleaseBuffer(buffer);
+		return InvalidBuffer;
+	}
 
 	/*
 	 * The head of a forwarded segment may have become a stub: its link, on
-	 * this page, leads to the version we are after.
+	 * this page or past it, leads to the version we are after.
 	 */
-	if (HeliosTupleIsStub(next->t_data))
+	for (int hops = 0; HeliosTupleIsStub(next->t_data); hops++)
 	{
 		ItemPointerData link = next->t_data->t_ctid;
+		bool		crossed = ItemPointerGetBlockNumber(&link) !=
+			BufferGetBlockNumber(buffer);
 
 		off = ItemPointerGetOffsetNumber(&link);
-		if (ItemPointerGetBlockNumber(&link) != BufferGetBlockNumber(buffer) ||
-			off < FirstOffsetNumber || off > PageGetMaxOffsetNumber(page) ||
+		if (crossed)
+		{
+			UnlockReleaseBuffer(buffer);
+			if (hops >= HELIOS_MAX_HOPS ||
+				!BufferIsValid(buffer = helios_read_link_page(rel,
+															  ItemPointerGetBlockNumber(&link))))
+				return InvalidBuffer;
+			LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
+			helios_check_page(rel, buffer);
+			page = BufferGetPage(buffer);
+		}
+		if (off < FirstOffsetNumber || off > PageGetMaxOffsetNumber(page) ||
 			!ItemIdIsNormal(PageGetItemId(page, off)))
 		{
 			UnlockReleaseBuffer(buffer);
@@ -427,6 +448,15 @@ next_version(Relation rel, HeapTuple from, HeapTuple next, ItemPointer nextrow,
 		}
 		helios_member_tuple(rel, buffer, off, next);
 		prior = InvalidTransactionId;
+
+		/* on another page, only a head naming this row is the row's */
+		if (crossed &&
+			(!HeliosTupleIsForwarded(next->t_data) ||
+			 !ItemPointerEquals(HeliosTupleRootTid(next->t_data), rowid)))
+		{
+			UnlockReleaseBuffer(buffer);
+			return InvalidBuffer;
+		}
 	}
 	if (TransactionIdIsValid(prior) &&
 		!TransactionIdEquals(HeapTupleHeaderGetRawXmin(next->t_data), prior))
@@ -515,6 +545,7 @@ lock_updated_versions(Relation rel, ItemPointer rowid, HeapTuple from,
 	HeapTupleData next;
 	ItemPointerData row = *rowid;
 	TM_Result	result = TM_Ok;
+	Buffer		rowpin = InvalidBuffer;
 
 	MultiXactIdSetOldestMember();
 	for (;;)
@@ -527,6 +558,15 @@ lock_updated_versions(Relation rel, ItemPointer rowid, HeapTuple from,
 		if ((cur.t_data->t_infomask & HEAP_XMAX_INVALID) ||
 			HeapTupleHeaderIsOnlyLocked(cur.t_data))
 			break;
+
+		/* a step across a forward link keeps the root's page pinned */
+		if (!BufferIsValid(rowpin) ||
+			BufferGetBlockNumber(rowpin) != ItemPointerGetBlockNumber(&row))
+		{
+			if (BufferIsValid(rowpin))
+				ReleaseBuffer(rowpin);
+			rowpin = ReadBuffer(rel, ItemPointerGetBlockNumber(&row));
+		}
 		buf = next_version(rel, &cur, &next, &nextrow, &row);
 		if (!BufferIsValid(buf))
 			break;
@@ -572,6 +612,8 @@ l4:
 		row = nextrow;
 		UnlockReleaseBuffer(buf);
 	}
+	if (BufferIsValid(rowpin))
+		ReleaseBuffer(rowpin);
 	return result;
 }
 
@@ -594,8 +636,8 @@ l4:
  *   read; if it was updated, helios_lock follows the chain from there.
  *
  * Falls back to the newest member.  past_link says the members are past a
- * forward link: when the version meant is not among them, it is on the
- * root's page (HELIOS_BACK_TO_ROOT).
+ * forward link: when the version meant is not among them, it is in an
+ * earlier segment (HELIOS_BACK_TO_ROOT).
  */
 static OffsetNumber
 lock_target(Relation rel, Buffer buffer, OffsetNumber *members, int n,
@@ -777,10 +819,36 @@ chase_version(Relation rel, Buffer buffer, HeliosSegment *seg,
 	return CHASE_DONE;
 }
 
+static TM_Result lock_row(Relation rel, ItemPointer tid, Snapshot snapshot,
+						  TupleTableSlot *slot, CommandId cid,
+						  LockTupleMode mode, LockWaitPolicy wait_policy,
+						  uint8 flags, TM_FailureData *tmfd, Buffer *rootpin);
+
+/*
+ * Lock row tid.  The row's root page stays pinned throughout (rootpin),
+ * waits included, since the chase may come back to a segment past a
+ * forward link directly (src/table/README, "Forward links").
+ */
 TM_Result
 helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 			TupleTableSlot *slot, CommandId cid, LockTupleMode mode,
 			LockWaitPolicy wait_policy, uint8 flags, TM_FailureData *tmfd)
+{
+	Buffer		rootpin = InvalidBuffer;
+	TM_Result	result;
+
+	result = lock_row(rel, tid, snapshot, slot, cid, mode, wait_policy, flags,
+					  tmfd, &rootpin);
+	if (BufferIsValid(rootpin))
+		ReleaseBuffer(rootpin);
+	return result;
+}
+
+static TM_Result
+lock_row(Relation rel, ItemPointer tid, Snapshot snapshot,
+		 TupleTableSlot *slot, CommandId cid, LockTupleMode mode,
+		 LockWaitPolicy wait_policy, uint8 flags, TM_FailureData *tmfd,
+		 Buffer *rootpin)
 {
 	bool		follow_updates = (flags & TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS) != 0;
 	bool		chasing = false;	/* following the row after TM_Updated */
@@ -788,7 +856,7 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 	TransactionId priorXmax = InvalidTransactionId;
 	ItemPointerData segstart = *tid;	/* where the segment to look at starts */
 	TransactionId segxmin = InvalidTransactionId;
-	bool		follow = true;	/* a write may go past forward links */
+	int			max_hops = HELIOS_MAX_HOPS; /* links a write may follow */
 	TM_Result	result;
 
 	tmfd->traversed = false;
@@ -799,6 +867,15 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 		HeliosSegment seg;
 		OffsetNumber member = InvalidOffsetNumber;
 		HeapTupleData tp;
+
+		/* the chase may have moved on to a new root */
+		if (!BufferIsValid(*rootpin) ||
+			BufferGetBlockNumber(*rootpin) != ItemPointerGetBlockNumber(tid))
+		{
+			if (BufferIsValid(*rootpin))
+				ReleaseBuffer(*rootpin);
+			*rootpin = ReadBuffer(rel, ItemPointerGetBlockNumber(tid));
+		}
 
 		if (ItemPointerEquals(&segstart, tid))
 			buffer = ReadBuffer(rel, ItemPointerGetBlockNumber(tid));
@@ -814,7 +891,7 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 		LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
 		helios_check_page(rel, buffer);
 		if (!chasing && ItemPointerEquals(&segstart, tid))
-			buffer = helios_write_segment(rel, buffer, tid, follow, &seg,
+			buffer = helios_write_segment(rel, buffer, tid, max_hops, &seg,
 										  &segstart, &segxmin);
 		else
 		{
@@ -894,11 +971,12 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 								 flags, !ItemPointerEquals(&segstart, tid));
 			if (member == HELIOS_BACK_TO_ROOT)
 			{
-				/* the version meant is on the root's page after all */
+				/* the version meant is in an earlier segment after all */
 				UnlockReleaseBuffer(buffer);
+				Assert(seg.hops > 0);
+				max_hops = seg.hops - 1;
 				segstart = *tid;
 				segxmin = InvalidTransactionId;
-				follow = false;
 				continue;
 			}
 		}

@@ -69,6 +69,18 @@ typedef struct PruneState
 	xl_helios_stub stubs[MaxHeapTuplesPerPage];
 	OffsetNumber nowunused[MaxHeapTuplesPerPage];
 
+	/*
+	 * Dead segments on other pages that links collapsed by this pass skip:
+	 * freed once this page's record is written.
+	 */
+	int			nskipped;
+	struct
+	{
+		ItemPointerData start;	/* the segment's head */
+		TransactionId start_xmin;	/* as helios_chain_segment takes it */
+		ItemPointerData rowid;	/* the row it belongs to */
+	}			skipped[MaxHeapTuplesPerPage];
+
 	/* marked[i]: item i already has a place in the plan (1-based) */
 	bool		marked[MaxHeapTuplesPerPage + 1];
 
@@ -91,10 +103,18 @@ static void record_redirect(PruneState *prstate, OffsetNumber offnum,
 static void record_dead(PruneState *prstate, OffsetNumber offnum);
 static int	record_stub(PruneState *prstate, Page page, OffsetNumber offnum,
 						ItemPointer link);
-static bool forward_all_dead(PruneState *prstate, BlockNumber blkno,
-							 OffsetNumber root, ItemPointer link,
-							 TransactionId link_xmin);
+static Buffer pin_link_page(PruneState *prstate, BlockNumber blkno,
+							bool *gone);
+static bool look_past_link(PruneState *prstate, ItemPointer rowid,
+						   ItemPointer link, TransactionId *link_xmin,
+						   bool collapse);
 static void record_unused(PruneState *prstate, OffsetNumber offnum);
+static void free_skipped_segment(PruneState *prstate, int i);
+static void log_prune(Buffer buffer, TransactionId latestRemovedXid,
+					  OffsetNumber *redirected, int nredirected,
+					  OffsetNumber *nowdead, int ndead,
+					  xl_helios_stub *stubs, int nstubs,
+					  OffsetNumber *nowunused, int nunused);
 static int	prune_page(Relation rel, Buffer buffer, TransactionId oldest_xmin,
 					   GlobalVisState *vistest, TransactionId old_snap_xmin,
 					   TimestampTz old_snap_ts, int *nnewlpdead,
@@ -257,6 +277,7 @@ prune_page(Relation rel, Buffer buffer, TransactionId oldest_xmin,
 	prstate.new_prune_xid = InvalidTransactionId;
 	prstate.latestRemovedXid = InvalidTransactionId;
 	prstate.nredirected = prstate.ndead = prstate.nstubs = prstate.nunused = 0;
+	prstate.nskipped = 0;
 	memset(prstate.marked, 0, sizeof(prstate.marked));
 
 	maxoff = PageGetMaxOffsetNumber(page);
@@ -329,39 +350,11 @@ prune_page(Relation rel, Buffer buffer, TransactionId oldest_xmin,
 		MarkBufferDirty(buffer);
 
 		if (RelationNeedsWAL(rel))
-		{
-			xl_helios_prune xlrec;
-			XLogRecPtr	recptr;
-
-			xlrec.latestRemovedXid = prstate.latestRemovedXid;
-			xlrec.nredirected = prstate.nredirected;
-			xlrec.ndead = prstate.ndead;
-			xlrec.nstubs = prstate.nstubs;
-
-			XLogBeginInsert();
-			XLogRegisterData((char *) &xlrec, SizeOfHeliosPrune);
-			XLogRegisterBuffer(0, buffer, REGBUF_STANDARD);
-
-			/*
-			 * The arrays are registered as buffer data so that a full-page
-			 * image makes them redundant and they are left out.
-			 */
-			if (prstate.nredirected > 0)
-				XLogRegisterBufData(0, (char *) prstate.redirected,
-									prstate.nredirected * sizeof(OffsetNumber) * 2);
-			if (prstate.ndead > 0)
-				XLogRegisterBufData(0, (char *) prstate.nowdead,
-									prstate.ndead * sizeof(OffsetNumber));
-			if (prstate.nstubs > 0)
-				XLogRegisterBufData(0, (char *) prstate.stubs,
-									prstate.nstubs * sizeof(xl_helios_stub));
-			if (prstate.nunused > 0)
-				XLogRegisterBufData(0, (char *) prstate.nowunused,
-									prstate.nunused * sizeof(OffsetNumber));
-
-			recptr = XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_PRUNE);
-			PageSetLSN(page, recptr);
-		}
+			log_prune(buffer, prstate.latestRemovedXid,
+					  prstate.redirected, prstate.nredirected,
+					  prstate.nowdead, prstate.ndead,
+					  prstate.stubs, prstate.nstubs,
+					  prstate.nowunused, prstate.nunused);
 	}
 	else if (opaque->hp_prune_xid != prstate.new_prune_xid ||
 			 (opaque->hp_flags & HP_PAGE_FULL))
@@ -377,8 +370,70 @@ prune_page(Relation rel, Buffer buffer, TransactionId oldest_xmin,
 
 	END_CRIT_SECTION();
 
+	/* now that nothing links to them, the segments collapsed links skip go */
+	for (int i = 0; i < prstate.nskipped; i++)
+		free_skipped_segment(&prstate, i);
+
 	*nnewlpdead = prstate.ndead;
 	return ndeleted;
+}
+
+/*
+ * WAL-log a pruning of the page in buffer (the caller is in the critical
+ * section that changed it).  The arrays are registered as buffer data so
+ * that a full-page image makes them redundant and they are left out.
+ */
+static void
+log_prune(Buffer buffer, TransactionId latestRemovedXid,
+		  OffsetNumber *redirected, int nredirected,
+		  OffsetNumber *nowdead, int ndead,
+		  xl_helios_stub *stubs, int nstubs,
+		  OffsetNumber *nowunused, int nunused)
+{
+	xl_helios_prune xlrec;
+	XLogRecPtr	recptr;
+
+	xlrec.latestRemovedXid = latestRemovedXid;
+	xlrec.nredirected = nredirected;
+	xlrec.ndead = ndead;
+	xlrec.nstubs = nstubs;
+
+	XLogBeginInsert();
+	XLogRegisterData((char *) &xlrec, SizeOfHeliosPrune);
+	XLogRegisterBuffer(0, buffer, REGBUF_STANDARD);
+	if (nredirected > 0)
+		XLogRegisterBufData(0, (char *) redirected,
+							nredirected * sizeof(OffsetNumber) * 2);
+	if (ndead > 0)
+		XLogRegisterBufData(0, (char *) nowdead, ndead * sizeof(OffsetNumber));
+	if (nstubs > 0)
+		XLogRegisterBufData(0, (char *) stubs, nstubs * sizeof(xl_helios_stub));
+	if (nunused > 0)
+		XLogRegisterBufData(0, (char *) nowunused,
+							nunused * sizeof(OffsetNumber));
+
+	recptr = XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_PRUNE);
+	PageSetLSN(BufferGetPage(buffer), recptr);
+}
+
+/*
+ * Make items of the page in buffer, on which the caller holds a cleanup
+ * lock, LP_UNUSED and WAL-log it, with latestRemovedXid for the standby
+ * conflict (invalid when an earlier record resolved it already).
+ */
+void
+helios_page_free_items(Relation rel, Buffer buffer,
+					   TransactionId latestRemovedXid,
+					   OffsetNumber *unused, int nunused)
+{
+	START_CRIT_SECTION();
+	helios_page_prune_execute(buffer, NULL, 0, NULL, 0, NULL, 0,
+							  unused, nunused);
+	MarkBufferDirty(buffer);
+	if (RelationNeedsWAL(rel))
+		log_prune(buffer, latestRemovedXid, NULL, 0, NULL, 0, NULL, 0,
+				  unused, nunused);
+	END_CRIT_SECTION();
 }
 
 /*
@@ -451,13 +506,15 @@ prune_satisfies_vacuum(PruneState *prstate, HeapTuple tup, Buffer buffer)
  *   version naming a root on another page, which links here.  Such a head
  *   cannot become a redirect (the link must find the root TID in it): when
  *   it is dead it becomes a stub linking to the first survivor, and when
- *   the whole segment is dead everything goes, LP_UNUSED at once, since no
+ *   the whole row is dead everything goes, LP_UNUSED at once, since no
  *   index entry points here.
  *
  * - When every version here is dead but the chain goes on on another page,
- *   one stub keeps the link: the root itself, or the first version after a
- *   redirect root.  Only when the versions past the link are dead too (a
- *   conditional look at that page) is the whole row dead, root LP_DEAD.
+ *   one stub keeps the link: the root itself, the first version after a
+ *   redirect root, or the head.  Its link skips the segments past it that
+ *   hold nothing but dead versions (look_past_link).  Only when the
+ *   versions past the link are dead too is the whole row dead: root
+ *   LP_DEAD, or the segment's items LP_UNUSED.
  *
  * Returns the number of versions that will be removed.
  */
@@ -473,6 +530,7 @@ prune_chain(Buffer buffer, OffsetNumber rootoffnum, PruneState *prstate)
 	OffsetNumber chainitems[MaxHeapTuplesPerPage];
 	ItemPointerData link;
 	TransactionId link_xmin = InvalidTransactionId;
+	ItemPointerData rowid;		/* the row the chain belongs to */
 	ItemId		rootlp;
 	HeapTupleHeader htup;
 	bool		is_head = false;
@@ -481,6 +539,7 @@ prune_chain(Buffer buffer, OffsetNumber rootoffnum, PruneState *prstate)
 	int			i;
 
 	ItemPointerSetInvalid(&link);
+	ItemPointerSet(&rowid, blkno, rootoffnum);
 	rootlp = PageGetItemId(page, rootoffnum);
 
 	if (ItemIdIsNormal(rootlp))
@@ -489,7 +548,10 @@ prune_chain(Buffer buffer, OffsetNumber rootoffnum, PruneState *prstate)
 		htup = (HeapTupleHeader) PageGetItem(page, rootlp);
 
 		if (HeliosTupleIsForwarded(htup))
+		{
 			is_head = true;
+			rowid = *HeliosTupleRootTid(htup);
+		}
 		else if (HeapTupleHeaderIsHeapOnly(htup))
 		{
 			/*
@@ -639,9 +701,7 @@ prune_chain(Buffer buffer, OffsetNumber rootoffnum, PruneState *prstate)
 			}
 		}
 		else if (ItemPointerIsValid(&link) &&
-				 (is_head ||
-				  !forward_all_dead(prstate, blkno, rootoffnum, &link,
-									link_xmin)))
+				 !look_past_link(prstate, &rowid, &link, &link_xmin, !is_head))
 		{
 			/* all dead here, the row lives on elsewhere: keep one stub */
 			int			keep = ItemIdIsNormal(rootlp) ? 0 : 1;
@@ -686,64 +746,187 @@ prune_chain(Buffer buffer, OffsetNumber rootoffnum, PruneState *prstate)
 }
 
 /*
- * Are the versions past the link from row (blkno, root) all dead to
- * everyone, or gone?  Looks at the other page only if its lock is free at
- * once: we hold a cleanup lock here, and a writer may hold that page while
- * waiting for ours.  On-access pruning, which runs inside readers, also
- * looks only if the page is in shared buffers already (no I/O under our
- * lock; the prefetch makes it likelier next time); VACUUM reads it.
- * "Don't know" is false.
+ * Pin page blkno, which a link from the page being pruned names, if that
+ * needs no I/O or pruning may do I/O: on-access pruning, which runs inside
+ * readers, looks only at pages already in shared buffers (no I/O under our
+ * cleanup lock); VACUUM reads them.  *gone says that the page is past the
+ * end of the relation (VACUUM truncated it after every version on it
+ * died).  Locks on it must be conditional: we hold a cleanup lock here,
+ * and a writer may hold that page while waiting for ours (the page may even
+ * be this one, whose lock we hold: then the attempt fails).
  */
-static bool
-forward_all_dead(PruneState *prstate, BlockNumber blkno, OffsetNumber root,
-				 ItemPointer link, TransactionId link_xmin)
+static Buffer
+pin_link_page(PruneState *prstate, BlockNumber blkno, bool *gone)
 {
-	BlockNumber linkblk = ItemPointerGetBlockNumber(link);
 	Buffer		buffer;
-	HeliosSegment seg;
-	ItemPointerData rowid;
-	bool		dead = true;
 
+	*gone = false;
 	if (TransactionIdIsValid(prstate->oldest_xmin))
 	{
-		/* VACUUM truncates a page only when nothing on it lives */
-		buffer = helios_read_link_page(prstate->rel, linkblk);
+		buffer = helios_read_link_page(prstate->rel, blkno);
 		if (!BufferIsValid(buffer))
-			return true;
+			*gone = true;
 	}
 	else
 	{
 		PrefetchBufferResult cached;
 
-		cached = PrefetchBuffer(prstate->rel, MAIN_FORKNUM, linkblk);
-		if (!BufferIsValid(cached.recent_buffer) ||
-			!ReadRecentBuffer(prstate->rel->rd_node, MAIN_FORKNUM, linkblk,
-							  cached.recent_buffer))
-			return false;
+		cached = PrefetchBuffer(prstate->rel, MAIN_FORKNUM, blkno);
 		buffer = cached.recent_buffer;
+		if (BufferIsValid(buffer) &&
+			!ReadRecentBuffer(prstate->rel->rd_node, MAIN_FORKNUM, blkno,
+							  buffer))
+			buffer = InvalidBuffer;
 	}
-	if (!ConditionalLockBuffer(buffer))
+	return buffer;
+}
+
+/*
+ * Look past the forward link *link (made by *link_xmin, or a stub's) that
+ * leaves this page for row rowid, whose versions here are all dead.
+ * Returns true if every version past it is dead to everyone too, or gone:
+ * the row is dead.  "Don't know" is false.  One page is locked at a time,
+ * never waiting.
+ *
+ * If collapse, *link is moved past the segments that are nothing but a
+ * stub, which are remembered for free_skipped_stub: COLLAPSING the link,
+ * so that the row's versions are one hop away again.  Only a root's page
+ * collapses links (see src/table/README for why that makes freeing the
+ * skipped stubs safe).
+ */
+static bool
+look_past_link(PruneState *prstate, ItemPointer rowid, ItemPointer link,
+			   TransactionId *link_xmin, bool collapse)
+{
+	ItemPointerData at = *link;
+	TransactionId at_xmin = *link_xmin;
+
+	for (int hops = 0; hops < HELIOS_MAX_HOPS; hops++)
+	{
+		HeliosSegment seg;
+		Buffer		buffer;
+		bool		gone;
+		bool		dead = true;
+
+		buffer = pin_link_page(prstate, ItemPointerGetBlockNumber(&at), &gone);
+		if (!BufferIsValid(buffer))
+			return gone;
+		if (!ConditionalLockBuffer(buffer))
+		{
+			ReleaseBuffer(buffer);
+			return false;
+		}
+		helios_check_page(prstate->rel, buffer);
+		seg.hops = 0;
+		helios_chain_segment(prstate->rel, buffer, rowid,
+							 ItemPointerGetOffsetNumber(&at), at_xmin, &seg);
+		for (int i = 0; dead && i < seg.n; i++)
+		{
+			HeapTupleData tup;
+
+			helios_member_tuple(prstate->rel, buffer, seg.members[i], &tup);
+			if (prune_satisfies_vacuum(prstate, &tup, buffer) != HEAPTUPLE_DEAD)
+				dead = false;
+		}
+		if (dead && collapse && ItemPointerIsValid(&seg.next) &&
+			prstate->nskipped < MaxHeapTuplesPerPage)
+		{
+			/*
+			 * Nobody needs this segment's versions: the link can skip it.
+			 * This page's record then makes them unreachable, so it must
+			 * conflict with standby queries that could still see them.
+			 */
+			for (int i = 0; i < seg.n; i++)
+			{
+				HeapTupleData tup;
+
+				helios_member_tuple(prstate->rel, buffer, seg.members[i], &tup);
+				HeapTupleHeaderAdvanceLatestRemovedXid(tup.t_data,
+													   &prstate->latestRemovedXid);
+			}
+			prstate->skipped[prstate->nskipped].start = at;
+			prstate->skipped[prstate->nskipped].start_xmin = at_xmin;
+			prstate->skipped[prstate->nskipped].rowid = *rowid;
+			prstate->nskipped++;
+			*link = seg.next;
+			*link_xmin = InvalidTransactionId;	/* a stub's link */
+		}
+		else
+			collapse = false;
+		UnlockReleaseBuffer(buffer);
+		if (!dead)
+			return false;
+		if (!ItemPointerIsValid(&seg.next))
+			return true;		/* the chain ends there, dead */
+		at = seg.next;
+		at_xmin = seg.next_xmin;
+	}
+	return false;
+}
+
+/*
+ * Free the dead segment skipped[i], which a link collapsed by this pass
+ * skipped, if its page's cleanup lock is free at once.  Nothing links to it
+ * now: the only link to it came from the root's page, which we hold, or
+ * from another skipped segment; and no chain walk is still on its way
+ * there, since every walk holds a pin on the row's root page until it is
+ * done (src/table/README).  If the lock is not free, the segment's own
+ * page's pruning cuts it down to a stub, which stays until that pruning
+ * finds the row dead.
+ */
+static void
+free_skipped_segment(PruneState *prstate, int i)
+{
+	ItemPointer start = &prstate->skipped[i].start;
+	OffsetNumber head = ItemPointerGetOffsetNumber(start);
+	OffsetNumber unused[MaxHeapTuplesPerPage + 1];
+	TransactionId latestRemovedXid = InvalidTransactionId;
+	HeliosSegment seg;
+	Buffer		buffer;
+	Page		page;
+	bool		gone;
+	int			nunused = 0;
+
+	buffer = pin_link_page(prstate, ItemPointerGetBlockNumber(start), &gone);
+	if (!BufferIsValid(buffer))
+		return;
+	if (!ConditionalLockBufferForCleanup(buffer))
 	{
 		ReleaseBuffer(buffer);
-		return false;
+		return;
 	}
 	helios_check_page(prstate->rel, buffer);
-	ItemPointerSet(&rowid, blkno, root);
-	seg.hops = 0;
-	helios_chain_segment(prstate->rel, buffer, &rowid,
-						 ItemPointerGetOffsetNumber(link), link_xmin, &seg);
-	if (ItemPointerIsValid(&seg.next))
-		dead = false;			/* another hop: leave it to a later prune */
-	for (int i = 0; dead && i < seg.n; i++)
-	{
-		HeapTupleData tup;
+	page = BufferGetPage(buffer);
 
-		helios_member_tuple(prstate->rel, buffer, seg.members[i], &tup);
-		if (prune_satisfies_vacuum(prstate, &tup, buffer) != HEAPTUPLE_DEAD)
-			dead = false;
+	/* the segment as it is now: dead it was, dead it stays */
+	seg.hops = 0;
+	helios_chain_segment(prstate->rel, buffer, &prstate->skipped[i].rowid,
+						 head, prstate->skipped[i].start_xmin, &seg);
+	if (seg.n > 0 || ItemPointerIsValid(&seg.next))
+	{
+		if (seg.n == 0 || seg.members[0] != head)
+			unused[nunused++] = head;	/* a stub */
+		for (int j = 0; j < seg.n; j++)
+		{
+			HeapTupleData tup;
+
+			helios_member_tuple(prstate->rel, buffer, seg.members[j], &tup);
+			if (prune_satisfies_vacuum(prstate, &tup, buffer) != HEAPTUPLE_DEAD)
+			{
+				nunused = 0;	/* cannot be: leave it to its own pruning */
+				break;
+			}
+			HeapTupleHeaderAdvanceLatestRemovedXid(tup.t_data,
+												   &latestRemovedXid);
+			unused[nunused++] = seg.members[j];
+		}
 	}
+	if (nunused > 0 &&
+		ItemIdIsNormal(PageGetItemId(page, head)) &&
+		HeliosTupleIsForwarded((HeapTupleHeader) PageGetItem(page, PageGetItemId(page, head))))
+		helios_page_free_items(prstate->rel, buffer, latestRemovedXid,
+							   unused, nunused);
 	UnlockReleaseBuffer(buffer);
-	return dead;
 }
 
 /* Remember the oldest xid that may make a surviving version prunable */

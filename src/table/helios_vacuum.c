@@ -767,29 +767,9 @@ lazy_vacuum_heap_page(LVRelState *vacrel, BlockNumber blkno, Buffer buffer,
 	}
 	Assert(uncnt > 0);
 
-	START_CRIT_SECTION();
-	helios_page_prune_execute(buffer, NULL, 0, NULL, 0, NULL, 0, unused, uncnt);
-	MarkBufferDirty(buffer);
-	if (RelationNeedsWAL(vacrel->rel))
-	{
-		xl_helios_prune xlrec;
-
-		/* the prune that made them LP_DEAD has logged the conflict */
-		xlrec.latestRemovedXid = InvalidTransactionId;
-		xlrec.nredirected = 0;
-		xlrec.ndead = 0;
-		xlrec.nstubs = 0;
-		XLogBeginInsert();
-		XLogRegisterData((char *) &xlrec, SizeOfHeliosPrune);
-		XLogRegisterBuffer(0, buffer, REGBUF_STANDARD);
-		XLogRegisterBufData(0, (char *) unused, uncnt * sizeof(OffsetNumber));
-		{
-			XLogRecPtr	recptr = XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_PRUNE);
-
-			PageSetLSN(page, recptr);
-		}
-	}
-	END_CRIT_SECTION();
+	/* the prune that made them LP_DEAD has logged the conflict */
+	helios_page_free_items(vacrel->rel, buffer, InvalidTransactionId,
+						   unused, uncnt);
 
 	/*
 	 * Visibility checks may do I/O, so they come after the critical

@@ -26,4 +26,9 @@ extern int	helios_page_prune_vacuum(Relation rel, Buffer buffer,
 									 int *nnewlpdead,
 									 OffsetNumber *off_loc);
 
+/* Free items nothing points at (LP_UNUSED), WAL-logged; cleanup lock held */
+extern void helios_page_free_items(Relation rel, Buffer buffer,
+								   TransactionId latestRemovedXid,
+								   OffsetNumber *unused, int nunused);
+
 #endif							/* HELIOS_VACUUM_H */

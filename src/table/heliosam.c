@@ -169,7 +169,7 @@ helios_segment_follow(Relation rel, ItemPointer rowid, HeliosSegment *seg,
 	Buffer		buffer;
 
 	Assert(ItemPointerIsValid(&seg->next));
-	if (hops > MaxHeapTuplesPerPage)
+	if (hops > HELIOS_MAX_HOPS)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("version chain of row (%u,%u) of relation \"%s\" does not end",
@@ -224,21 +224,22 @@ write_follows_link(Relation rel, Buffer buffer, HeliosSegment *seg)
 
 /*
  * The segment of row rowid that a write is about: starting from its root's
- * page (buffer, exclusively locked by the caller), follow forward links
- * (if follow) while write_follows_link says so.  Returns the exclusively
- * locked buffer of the segment, *seg filled; the root page's buffer has
- * been released if it is not that one.  *start and *start_xmin say where
- * the segment starts, to compute it again after the lock was let go.
+ * page (buffer, exclusively locked by the caller), follow at most max_hops
+ * forward links while write_follows_link says so.  Returns the exclusively
+ * locked buffer of the segment, *seg filled (seg->hops says how many links
+ * were followed); the caller's buffer has been released if it is not that
+ * one.  *start and *start_xmin say where the segment starts, to compute it
+ * again after the lock was let go.
  */
 Buffer
 helios_write_segment(Relation rel, Buffer buffer, ItemPointer rowid,
-					 bool follow, HeliosSegment *seg,
+					 int max_hops, HeliosSegment *seg,
 					 ItemPointer start, TransactionId *start_xmin)
 {
 	helios_root_segment(rel, buffer, ItemPointerGetOffsetNumber(rowid), seg);
 	*start = *rowid;
 	*start_xmin = InvalidTransactionId;
-	while (follow && ItemPointerIsValid(&seg->next) &&
+	while (seg->hops < max_hops && ItemPointerIsValid(&seg->next) &&
 		   write_follows_link(rel, buffer, seg))
 	{
 		*start = seg->next;
@@ -596,7 +597,8 @@ helios_get_latest_tid(Relation rel, Snapshot snapshot, ItemPointer tid)
 	{
 		BlockNumber blkno = ItemPointerGetBlockNumber(&ctid);
 		HeliosSegment seg;
-		Buffer		buffer;
+		Buffer		buffer,
+					rootpin;
 		HeapTupleData tp;
 		bool		valid = false;
 		bool		first = true;
@@ -605,7 +607,7 @@ helios_get_latest_tid(Relation rel, Snapshot snapshot, ItemPointer tid)
 
 		if (blkno >= RelationGetNumberOfBlocks(rel))
 			return;
-		buffer = ReadBuffer(rel, blkno);
+		buffer = rootpin = ReadBuffer(rel, blkno);
 		LockBuffer(buffer, BUFFER_LOCK_SHARE);
 		helios_check_page(rel, buffer);
 		helios_root_segment(rel, buffer, ItemPointerGetOffsetNumber(&ctid),
@@ -620,6 +622,8 @@ helios_get_latest_tid(Relation rel, Snapshot snapshot, ItemPointer tid)
 				if (first && TransactionIdIsValid(priorXmax) &&
 					!TransactionIdEquals(priorXmax, HeapTupleHeaderGetXmin(tp.t_data)))
 				{
+					if (buffer != rootpin)
+						ReleaseBuffer(rootpin);
 					UnlockReleaseBuffer(buffer);
 					return;
 				}
@@ -629,11 +633,20 @@ helios_get_latest_tid(Relation rel, Snapshot snapshot, ItemPointer tid)
 			}
 			if (!ItemPointerIsValid(&seg.next))
 				break;
-			UnlockReleaseBuffer(buffer);
+			/* the root's page stays pinned for the walk (src/table/README) */
+			if (buffer == rootpin)
+				LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+			else
+				UnlockReleaseBuffer(buffer);
 			buffer = helios_segment_follow(rel, &ctid, &seg, BUFFER_LOCK_SHARE);
 			if (!BufferIsValid(buffer))
+			{
+				ReleaseBuffer(rootpin);
 				return;
+			}
 		}
+		if (buffer != rootpin)
+			ReleaseBuffer(rootpin);
 		if (first)
 		{
 			UnlockReleaseBuffer(buffer);
