@@ -570,27 +570,38 @@ $$;
 
 SELECT ctid AS mh_root FROM mh WHERE id = 1 \gset
 CREATE TEMP TABLE mh_ends (i int, blk int);
-DO $$
+-- grow row 1 (to a page past the one its version is on), then fill the
+-- page it went to with other rows
+CREATE FUNCTION mh_grow(i int) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  FOR i IN 1 .. 4 LOOP
-    UPDATE mh SET v = v + 1, pad = repeat(chr(97 + i), 1000 + 200 * i) WHERE id = 1;
-    UPDATE mh_heap SET v = v + 1, pad = repeat(chr(97 + i), 1000 + 200 * i) WHERE id = 1;
-    INSERT INTO mh_ends SELECT i, w.last_block
-      FROM mh, LATERAL fw_walk('mh', mh.ctid) w WHERE mh.id = 1;
-    -- fill the page the new version went to
-    INSERT INTO mh SELECT 100 * i + g, g, g, '{2}', repeat('x', 1000) FROM generate_series(1, 6) g;
-    INSERT INTO mh_heap SELECT 100 * i + g, g, g, '{2}', repeat('x', 1000) FROM generate_series(1, 6) g;
-  END LOOP;
+  UPDATE mh SET v = v + 1, pad = repeat(chr(97 + i), 1000 + 200 * i) WHERE id = 1;
+  UPDATE mh_heap SET v = v + 1, pad = repeat(chr(97 + i), 1000 + 200 * i) WHERE id = 1;
+  INSERT INTO mh_ends SELECT i, w.last_block
+    FROM mh, LATERAL fw_walk('mh', mh.ctid) w WHERE mh.id = 1;
+  INSERT INTO mh SELECT 100 * i + g, g, g, '{2}', repeat('x', 1000) FROM generate_series(1, 6) g;
+  INSERT INTO mh_heap SELECT 100 * i + g, g, g, '{2}', repeat('x', 1000) FROM generate_series(1, 6) g;
 END $$;
--- four UPDATEs put the newest version on four different pages, none of
+-- a version two links from the root is forwarded again only after VACUUM
+-- collapsed the links (HELIOS_FORWARD_HOPS), so VACUUM runs in between
+SELECT mh_grow(1);
+SELECT mh_grow(2);
+SELECT fw_wait_horizon() AS no_older_snapshots;
+VACUUM mh;
+SELECT mh_grow(3);
+SELECT fw_wait_horizon() AS no_older_snapshots;
+VACUUM mh;
+SELECT mh_grow(4);
+-- four UPDATEs put the newest version on several pages, none of
 -- them the root's, and the row kept its TID
 SELECT ctid = :'mh_root' AS same_ctid,
-       (SELECT count(DISTINCT blk) FROM mh_ends) AS version_pages,
+       (SELECT count(DISTINCT blk) >= 3 FROM mh_ends) AS several_pages,
        (SELECT bool_and(blk <> (:'mh_root'::tid::text::point)[0]) FROM mh_ends) AS off_root_page
   FROM mh WHERE id = 1;
 SELECT * FROM fw_check('mh', 'mh_heap', 1);
 
 -- row locks and an UPDATE under them follow the links
+SELECT fw_wait_horizon() AS no_older_snapshots;
+VACUUM mh;
 BEGIN;
 SELECT id, v FROM mh WHERE id = 1 FOR UPDATE;
 UPDATE mh SET v = v + 10, pad = repeat('f', 2100) WHERE id = 1 RETURNING id, v, length(pad);
@@ -622,4 +633,4 @@ SELECT * FROM fw_diff('mh', 'mh_heap');
 
 DROP TABLE fw, fw_heap, fd, fd_heap, mh, mh_heap, mh_ends;
 DROP FUNCTION fw_summary, fw_check, fw_scans, fw_diff, fw_link, fw_infomask2,
-  fw_wait_horizon, fw_walk, fw_flagged;
+  fw_wait_horizon, fw_walk, fw_flagged, mh_grow;

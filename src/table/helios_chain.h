@@ -51,6 +51,12 @@ extern Buffer helios_write_segment(Relation rel, Buffer buffer,
 #define HELIOS_BACK_TO_ROOT		((OffsetNumber) 0xFFFF)
 
 /*
+ * An UPDATE forwards a row's new version only while the version it
+ * replaces is fewer links than this from the root (src/table/README).
+ */
+#define HELIOS_FORWARD_HOPS		2
+
+/*
  * More links than any row's chain can have: pruning collapses links over
  * dead segments, and each link leads to a distinct item.  A walk that gets
  * this far is going round in circles on corrupt pages.

@@ -221,7 +221,7 @@ pin_vm_if_needed(Relation rel, Buffer buffer, Buffer *vmbuffer)
  */
 static Buffer
 lock_row_target(Relation rel, ItemPointer tid, Snapshot snapshot,
-				Buffer *vmbuffer, OffsetNumber *member)
+				Buffer *vmbuffer, OffsetNumber *member, int *hops)
 {
 	BlockNumber blkno = ItemPointerGetBlockNumber(tid);
 	int			max_hops = HELIOS_MAX_HOPS;
@@ -258,6 +258,7 @@ lock_row_target(Relation rel, ItemPointer tid, Snapshot snapshot,
 			*vmbuffer = InvalidBuffer;
 		}
 		*member = target_member(rel, buffer, &seg, snapshot, past_link);
+		*hops = seg.hops;
 		if (*member != HELIOS_BACK_TO_ROOT)
 			return buffer;
 		UnlockReleaseBuffer(buffer);
@@ -301,6 +302,7 @@ helios_delete(Relation rel, ItemPointer tid, CommandId cid,
 	Buffer		buffer;
 	Page		page;
 	OffsetNumber member;
+	int			hops;
 	HeapTupleData tp;
 	TM_Result	result;
 	bool		have_tuple_lock = false;
@@ -317,7 +319,7 @@ helios_delete(Relation rel, ItemPointer tid, CommandId cid,
 				(errcode(ERRCODE_INVALID_TRANSACTION_STATE),
 				 errmsg("cannot delete tuples during a parallel operation")));
 
-	buffer = lock_row_target(rel, tid, snapshot, &vmbuffer, &member);
+	buffer = lock_row_target(rel, tid, snapshot, &vmbuffer, &member, &hops);
 	page = BufferGetPage(buffer);
 	if (member == InvalidOffsetNumber)
 	{
@@ -593,6 +595,7 @@ helios_update(Relation rel, ItemPointer otid, TupleTableSlot *slot,
 				vmbuffer_new = InvalidBuffer;
 	Page		page;
 	OffsetNumber member;
+	int			hops;
 	HeapTupleData oldtup;
 	HeapTuple	newtup,
 				heaptup;
@@ -632,7 +635,7 @@ helios_update(Relation rel, ItemPointer otid, TupleTableSlot *slot,
 	newtup = helios_slot_form_tuple(slot, helios_relation_layout(rel));
 	newtup->t_tableOid = RelationGetRelid(rel);
 
-	buffer = lock_row_target(rel, otid, snapshot, &vmbuffer, &member);
+	buffer = lock_row_target(rel, otid, snapshot, &vmbuffer, &member, &hops);
 	page = BufferGetPage(buffer);
 	if (member == InvalidOffsetNumber)
 	{
@@ -645,7 +648,13 @@ helios_update(Relation rel, ItemPointer otid, TupleTableSlot *slot,
 
 	modified = modified_columns(rel, interesting, &oldtup, slot);
 	key_intact = !bms_overlap(modified, key_attrs);
-	can_forward = !bms_overlap(modified, hot_attrs);
+	/*
+	 * Every link is a page more for each read of the row until pruning of
+	 * the root's page collapses them: a row whose version is already
+	 * HELIOS_FORWARD_HOPS links away gets a new TID instead, as in heap.
+	 */
+	can_forward = !bms_overlap(modified, hot_attrs) &&
+		hops < HELIOS_FORWARD_HOPS;
 	*lockmode = key_intact ? LockTupleNoKeyExclusive : LockTupleExclusive;
 
 l2:

@@ -610,6 +610,16 @@ l4:
 		cur.t_data = palloc(SizeofHeapTupleHeader);
 		memcpy(cur.t_data, next.t_data, SizeofHeapTupleHeader);
 		row = nextrow;
+
+		/* a new root: keep its page pinned for the links we read there */
+		if (BufferGetBlockNumber(buf) == ItemPointerGetBlockNumber(&row) &&
+			(!BufferIsValid(rowpin) || BufferGetBlockNumber(rowpin) != BufferGetBlockNumber(buf)))
+		{
+			if (BufferIsValid(rowpin))
+				ReleaseBuffer(rowpin);
+			IncrBufferRefCount(buf);
+			rowpin = buf;
+		}
 		UnlockReleaseBuffer(buf);
 	}
 	if (BufferIsValid(rowpin))

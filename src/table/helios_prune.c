@@ -40,6 +40,13 @@
 #include "table/helios_vm.h"
 #include "wal/helios_xlog.h"
 
+/*
+ * How many links look_past_link follows from one chain: every page it looks
+ * at is read under our cleanup lock, so a long chain is shortened over
+ * several prunes rather than all at once.
+ */
+#define PRUNE_MAX_LOOK	8
+
 /* Working state of one pruning pass over a page */
 typedef struct PruneState
 {
@@ -801,7 +808,7 @@ look_past_link(PruneState *prstate, ItemPointer rowid, ItemPointer link,
 	ItemPointerData at = *link;
 	TransactionId at_xmin = *link_xmin;
 
-	for (int hops = 0; hops < HELIOS_MAX_HOPS; hops++)
+	for (int hops = 0; hops < PRUNE_MAX_LOOK; hops++)
 	{
 		HeliosSegment seg;
 		Buffer		buffer;

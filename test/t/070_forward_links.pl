@@ -4,8 +4,9 @@
 # new version does not fit on the row's page: the new version goes to
 # another page and the row's root links to it.  This test
 #
-# * checks that a single-session forwarding UPDATE keeps the TIDs (the only
-#   assertion that needs forward links; the rest must also hold without),
+# * checks that single-session forwarding UPDATEs keep the TIDs, also when
+#   they forward rows a second time (the only assertions that need forward
+#   links; the rest must also hold without),
 # * runs 3 pgbench clients that update the same few full pages of a helios
 #   table and of its heap twin, in one statement per change (see
 #   030_differential.pl for why), growing and shrinking a wide column so
@@ -158,6 +159,24 @@ is($primary->safe_psql('postgres',
 	'10/10', 'forwarding UPDATEs keep every row\'s TID');
 cmp_ok($primary->safe_psql('postgres', $forwarded_items), '>', 0,
 	'the new versions are forwarded versions on other pages');
+
+# the same rows again, after the pages their versions went to were filled:
+# the next versions are forwarded once more (a second hop), same TIDs
+$primary->safe_psql('postgres', qq{
+INSERT INTO fh SELECT i, i % 10, 0, repeat('q', 1000) FROM generate_series(1001, 1040) i;
+INSERT INTO fp SELECT * FROM fh WHERE k > 1000 ORDER BY k;
+UPDATE fh SET n = n + 1, pad = repeat('H', 1900) WHERE k % 7 = 3 AND k <= $KEYS;
+UPDATE fp SET n = n + 1, pad = repeat('H', 1900) WHERE k % 7 = 3 AND k <= $KEYS;
+});
+is($primary->safe_psql('postgres',
+		q{SELECT count(*) FILTER (WHERE fh.ctid = t.c) || '/' || count(*) FROM fh JOIN tids t USING (k) WHERE k % 7 = 3}),
+	'10/10', 'forwarding UPDATEs of forwarded rows keep every row\'s TID');
+cmp_ok($primary->safe_psql('postgres', q{SELECT count(*)
+	FROM generate_series(0, pg_relation_size('fh') / 8192 - 1) b,
+	LATERAL heap_page_items(get_raw_page('fh', b::int)) i
+	WHERE i.t_infomask2 & 2048 <> 0 AND i.t_infomask2 & 16384 <> 0
+	  AND (i.t_ctid::text::point)[0] <> b}), '>', 0,
+	'some forwarded segments link on to a third page');
 compare_twins('after forwarding updates');
 compare_standby('after forwarding updates');
 
