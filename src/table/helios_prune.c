@@ -778,6 +778,13 @@ pin_link_page(PruneState *prstate, BlockNumber blkno, bool *gone)
 	{
 		PrefetchBufferResult cached;
 
+		/* as in helios_read_link_page: no prefetch into a removed segment */
+		if (blkno >= RELSEG_SIZE &&
+			blkno >= RelationGetNumberOfBlocks(prstate->rel))
+		{
+			*gone = true;
+			return InvalidBuffer;
+		}
 		cached = PrefetchBuffer(prstate->rel, MAIN_FORKNUM, blkno);
 		buffer = cached.recent_buffer;
 		if (BufferIsValid(buffer) &&

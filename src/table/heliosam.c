@@ -142,7 +142,15 @@ helios_chain_segment(Relation rel, Buffer buffer, ItemPointer rowid,
 Buffer
 helios_read_link_page(Relation rel, BlockNumber blkno)
 {
-	PrefetchBufferResult cached = PrefetchBuffer(rel, MAIN_FORKNUM, blkno);
+	PrefetchBufferResult cached;
+
+	/*
+	 * Prefetching a block of a segment file that truncation removed raises
+	 * an error: past the first segment, check the size first.
+	 */
+	if (blkno >= RELSEG_SIZE && blkno >= RelationGetNumberOfBlocks(rel))
+		return InvalidBuffer;
+	cached = PrefetchBuffer(rel, MAIN_FORKNUM, blkno);
 
 	if (BufferIsValid(cached.recent_buffer) &&
 		ReadRecentBuffer(rel->rd_node, MAIN_FORKNUM, blkno,
