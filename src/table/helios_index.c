@@ -537,6 +537,7 @@ helios_index_build_range_scan(Relation heapRelation,
 	}
 
 	hscan = (HeliosScanDesc) scan;
+	hscan->rs_root_order = true;	/* rows in root order, see helios_scan.h */
 
 	Assert(snapshot == SnapshotAny || IsMVCCSnapshot(snapshot));
 	Assert(snapshot == SnapshotAny ? TransactionIdIsValid(OldestXmin) :
@@ -662,6 +663,7 @@ helios_index_validate_scan(Relation heapRelation,
 	/* block 0 onwards, to match the sorted TIDs: no synchronized scan */
 	scan = table_beginscan_strat(heapRelation, snapshot, 0, NULL, true, false);
 	hscan = (HeliosScanDesc) scan;
+	hscan->rs_root_order = true;	/* rows in root order, see helios_scan.h */
 
 	pgstat_progress_update_param(PROGRESS_SCAN_BLOCKS_TOTAL, hscan->rs_nblocks);
 

@@ -36,6 +36,9 @@
  * through its root like any other; page-at-a-time collection marks it
  * (version offset InvalidOffsetNumber) and the version is looked up on the
  * other page when the row is returned, with no lock held on this page.
+ * A sequential scan of the whole relation does better: it reads every
+ * page once anyway, so it returns such a row when it reads the page its
+ * visible version lies on, as heap returns a moved row (helios_collect_rows).
  *
  *-------------------------------------------------------------------------
  */
@@ -80,9 +83,12 @@ static bool helios_gettup_pagemode(HeliosScanDesc scan, ScanDirection dir,
 								   TupleTableSlot *slot);
 static bool helios_gettup(HeliosScanDesc scan, ScanDirection dir,
 						  TupleTableSlot *slot);
+static bool helios_forwarded_visible(Relation rel, Buffer buffer,
+									 Snapshot snapshot, OffsetNumber head,
+									 OffsetNumber *veroff);
 static int	helios_collect_rows(Relation rel, Buffer buffer, Snapshot snapshot,
 								bool lock_rows, OffsetNumber *rootoffs,
-								OffsetNumber *veroffs);
+								OffsetNumber *veroffs, ItemPointer rowids);
 static void helios_conflict_out_segment(Relation rel, Buffer buffer,
 										Snapshot snapshot, OffsetNumber head);
 static void conflict_out_members(Relation rel, Buffer buffer,
@@ -108,6 +114,18 @@ static bool helios_key_test(HeliosScanDesc scan, HeapTuple tuple,
  *		small helpers
  * ----------------------------------------------------------------
  */
+
+/*
+ * Does the scan return forwarded rows where their visible versions lie
+ * (helios_collect_rows)?  Only a sequential scan that reads every page
+ * once may: a TID range, sample or bitmap scan reads only some.
+ */
+static inline bool
+helios_scan_where_rows_lie(HeliosScanDesc scan)
+{
+	return (scan->rs_base.rs_flags & SO_TYPE_SEQSCAN) &&
+		scan->rs_numblocks == InvalidBlockNumber && !scan->rs_root_order;
+}
 
 /*
  * Is item off of the (locked or pinned) page a row identity?  Redirects
@@ -138,11 +156,20 @@ helios_item_is_root(Page page, OffsetNumber off)
  * back to one version); those are decided here directly, as heapgetpage
  * does, and on an all-visible page without any visibility test.  Longer
  * chains go through helios_chain_search().
+ *
+ * A row whose visible version is past a forward link is, by default,
+ * listed with veroff InvalidOffsetNumber and resolved when it is returned.
+ * With rowids (a sequential scan that reads every page once), it is left
+ * out here and collected instead on the page its visible version lies on,
+ * from that version's segment: rootoff InvalidOffsetNumber, rowids[i] the
+ * row's TID.  An MVCC snapshot's version of a row is in exactly one
+ * segment and stays there while the snapshot exists, so every row is
+ * returned once, as heap returns a moved row on its new page.
  */
 static int
 helios_collect_rows(Relation rel, Buffer buffer, Snapshot snapshot,
 					bool lock_rows, OffsetNumber *rootoffs,
-					OffsetNumber *veroffs)
+					OffsetNumber *veroffs, ItemPointer rowids)
 {
 	Page		page = BufferGetPage(buffer);
 	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
@@ -208,9 +235,25 @@ helios_collect_rows(Relation rel, Buffer buffer, Snapshot snapshot,
 
 			if (HeapTupleHeaderIsHeapOnly(htup))
 			{
+				OffsetNumber veroff;
+
 				/* reached through its root, possibly on another page */
-				if (serializable && HeliosTupleIsForwarded(htup))
-					helios_conflict_out_segment(rel, buffer, snapshot, off);
+				if (!HeliosTupleIsForwarded(htup))
+					continue;
+				if (rowids == NULL)
+				{
+					if (serializable)
+						helios_conflict_out_segment(rel, buffer, snapshot, off);
+					continue;
+				}
+				/* ... or, with rowids, returned from here */
+				if (!helios_forwarded_visible(rel, buffer, snapshot, off,
+											  &veroff))
+					continue;
+				rootoffs[ntup] = InvalidOffsetNumber;
+				veroffs[ntup] = veroff;
+				rowids[ntup] = *HeliosTupleRootTid(htup);
+				ntup++;
 				continue;
 			}
 			if (!HeapTupleHeaderIsHotUpdated(htup))
@@ -239,8 +282,11 @@ helios_collect_rows(Relation rel, Buffer buffer, Snapshot snapshot,
 		if (!helios_chain_search_page(rel, buffer, snapshot, off, &tuple, NULL,
 									  &seg))
 		{
-			/* a forwarded row: resolved when it is returned */
-			if (ItemPointerIsValid(&seg.next))
+			/*
+			 * A forwarded row: resolved when it is returned, or (rowids)
+			 * collected where its version lies
+			 */
+			if (ItemPointerIsValid(&seg.next) && rowids == NULL)
 			{
 				rootoffs[ntup] = off;
 				veroffs[ntup] = InvalidOffsetNumber;
@@ -319,6 +365,44 @@ helios_conflict_out_segment(Relation rel, Buffer buffer, Snapshot snapshot,
 	helios_chain_segment(rel, buffer, HeliosTupleRootTid(htup), head,
 						 InvalidTransactionId, &seg);
 	conflict_out_members(rel, buffer, snapshot, &seg, 0);
+}
+
+/*
+ * The member of the forwarded segment headed by item head of the locked
+ * buffer that the MVCC snapshot sees, if any (*veroff).  The segment's
+ * members are checked for rw-conflicts as helios_chain_search and
+ * helios_conflict_out_newer check a root's.
+ */
+static bool
+helios_forwarded_visible(Relation rel, Buffer buffer, Snapshot snapshot,
+						 OffsetNumber head, OffsetNumber *veroff)
+{
+	Page		page = BufferGetPage(buffer);
+	HeapTupleHeader htup;
+	HeliosSegment seg;
+
+	htup = (HeapTupleHeader) PageGetItem(page, PageGetItemId(page, head));
+	seg.hops = 0;
+	helios_chain_segment(rel, buffer, HeliosTupleRootTid(htup), head,
+						 InvalidTransactionId, &seg);
+	for (int i = 0; i < seg.n; i++)
+	{
+		HeapTupleData tuple;
+		bool		valid;
+
+		helios_member_tuple(rel, buffer, seg.members[i], &tuple);
+		valid = HeapTupleSatisfiesVisibility(&tuple, snapshot, buffer);
+		HeapCheckForSerializableConflictOut(valid, rel, &tuple, buffer,
+											snapshot);
+		if (valid)
+		{
+			if (IsolationIsSerializable())
+				conflict_out_members(rel, buffer, snapshot, &seg, i + 1);
+			*veroff = seg.members[i];
+			return true;
+		}
+	}
+	return false;
 }
 
 /*
@@ -544,7 +628,9 @@ helios_getpage(HeliosScanDesc scan, BlockNumber blkno)
 	TestForOldSnapshot(snapshot, rel, BufferGetPage(buffer));
 	scan->rs_ntuples = helios_collect_rows(rel, buffer, snapshot, false,
 										   scan->rs_rootoffs,
-										   scan->rs_veroffs);
+										   scan->rs_veroffs,
+										   helios_scan_where_rows_lie(scan) ?
+										   scan->rs_rowids : NULL);
 	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
 }
 
@@ -763,8 +849,11 @@ helios_gettup_pagemode(HeliosScanDesc scan, ScanDirection dir,
 		if (!scan->rs_inited || scan->rs_cindex < 0 ||
 			scan->rs_cindex >= scan->rs_ntuples)
 			return false;
-		ItemPointerSet(&rowid, scan->rs_cblock,
-					   scan->rs_rootoffs[scan->rs_cindex]);
+		if (scan->rs_rootoffs[scan->rs_cindex] == InvalidOffsetNumber)
+			rowid = scan->rs_rowids[scan->rs_cindex];
+		else
+			ItemPointerSet(&rowid, scan->rs_cblock,
+						   scan->rs_rootoffs[scan->rs_cindex]);
 		if (scan->rs_veroffs[scan->rs_cindex] == InvalidOffsetNumber)
 		{
 			HeapTuple	copy = helios_fetch_forwarded(rel, scan->rs_cbuf,
@@ -828,8 +917,11 @@ helios_gettup_pagemode(HeliosScanDesc scan, ScanDirection dir,
 
 				helios_member_tuple(rel, scan->rs_cbuf,
 									scan->rs_veroffs[lineindex], &tuple);
-				ItemPointerSet(&rowid, scan->rs_cblock,
-							   scan->rs_rootoffs[lineindex]);
+				if (scan->rs_rootoffs[lineindex] == InvalidOffsetNumber)
+					rowid = scan->rs_rowids[lineindex];
+				else
+					ItemPointerSet(&rowid, scan->rs_cblock,
+								   scan->rs_rootoffs[lineindex]);
 				if (!helios_key_test(scan, &tuple, &rowid))
 				{
 					lineindex += backward ? -1 : 1;
@@ -856,6 +948,8 @@ helios_gettup_pagemode(HeliosScanDesc scan, ScanDirection dir,
 										   scan->rs_cblock,
 										   scan->rs_veroffs[lineindex],
 										   scan->rs_rootoffs[lineindex]);
+			if (unlikely(scan->rs_rootoffs[lineindex] == InvalidOffsetNumber))
+				slot->tts_tid = scan->rs_rowids[lineindex];
 			return true;
 		}
 
@@ -1309,7 +1403,7 @@ helios_scan_bitmap_next_block(TableScanDesc sscan, TBMIterateResult *tbmres)
 	}
 	else
 		ntup = helios_collect_rows(rel, buffer, snapshot, true,
-								   scan->rs_rootoffs, scan->rs_veroffs);
+								   scan->rs_rootoffs, scan->rs_veroffs, NULL);
 
 	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
 
@@ -1332,8 +1426,11 @@ helios_scan_bitmap_next_tuple(TableScanDesc sscan, TBMIterateResult *tbmres,
 		if (scan->rs_cindex < 0 || scan->rs_cindex >= scan->rs_ntuples)
 			return false;
 
-		ItemPointerSet(&rowid, scan->rs_cblock,
-					   scan->rs_rootoffs[scan->rs_cindex]);
+		if (scan->rs_rootoffs[scan->rs_cindex] == InvalidOffsetNumber)
+			rowid = scan->rs_rowids[scan->rs_cindex];
+		else
+			ItemPointerSet(&rowid, scan->rs_cblock,
+						   scan->rs_rootoffs[scan->rs_cindex]);
 		if (scan->rs_veroffs[scan->rs_cindex] == InvalidOffsetNumber)
 		{
 			HeapTuple	copy = helios_fetch_forwarded(sscan->rs_rd,

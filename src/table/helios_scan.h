@@ -61,6 +61,16 @@ typedef struct HeliosScanDescData
 	OffsetNumber rs_veroffs[MaxHeapTuplesPerPage];
 
 	/*
+	 * A sequential scan over the whole relation returns a forwarded row
+	 * where its visible version lies (helios_collect_rows): such a pair has
+	 * root offset InvalidOffsetNumber and the row's TID in rs_rowids.  Other
+	 * scans, and helios's own index builds (rs_root_order), which need rows
+	 * in TID order, resolve forwarded rows from their root's page.
+	 */
+	bool		rs_root_order;
+	ItemPointerData rs_rowids[MaxHeapTuplesPerPage];
+
+	/*
 	 * Tuple-at-a-time mode (non-MVCC snapshots): root offset of the row
 	 * returned last on rs_cblock, and of the version returned for it.
 	 * ANALYZE uses rs_coffset as the next line pointer to look at.
