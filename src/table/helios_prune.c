@@ -112,6 +112,8 @@ static int	record_stub(PruneState *prstate, Page page, OffsetNumber offnum,
 						ItemPointer link);
 static Buffer pin_link_page(PruneState *prstate, BlockNumber blkno,
 							bool *gone);
+static bool worth_looking_past(PruneState *prstate, Page page,
+							   OffsetNumber *chainitems, int nchain);
 static bool look_past_link(PruneState *prstate, ItemPointer rowid,
 						   ItemPointer link, TransactionId *link_xmin,
 						   bool collapse);
@@ -708,7 +710,9 @@ prune_chain(Buffer buffer, OffsetNumber rootoffnum, PruneState *prstate)
 			}
 		}
 		else if (ItemPointerIsValid(&link) &&
-				 !look_past_link(prstate, &rowid, &link, &link_xmin, !is_head))
+				 (!worth_looking_past(prstate, page, chainitems, nchain) ||
+				  !look_past_link(prstate, &rowid, &link, &link_xmin,
+								  !is_head)))
 		{
 			/* all dead here, the row lives on elsewhere: keep one stub */
 			int			keep = ItemIdIsNormal(rootlp) ? 0 : 1;
@@ -793,6 +797,31 @@ pin_link_page(PruneState *prstate, BlockNumber blkno, bool *gone)
 			buffer = InvalidBuffer;
 	}
 	return buffer;
+}
+
+/*
+ * Should pruning look past the link that leaves the chain chainitems (all
+ * dead here)?  VACUUM always does.  On-access pruning only when versions
+ * here have just died: a chain that is nothing but a stub an earlier prune
+ * left (after a redirect, maybe) is left for VACUUM, since every look
+ * costs a buffer lookup and a lock on another page, and a page holding
+ * many such stubs is pruned often.
+ */
+static bool
+worth_looking_past(PruneState *prstate, Page page, OffsetNumber *chainitems,
+				   int nchain)
+{
+	if (TransactionIdIsValid(prstate->oldest_xmin))
+		return true;
+	for (int j = 0; j < nchain; j++)
+	{
+		ItemId		lp = PageGetItemId(page, chainitems[j]);
+
+		if (ItemIdIsNormal(lp) &&
+			!HeliosTupleIsStub((HeapTupleHeader) PageGetItem(page, lp)))
+			return true;
+	}
+	return false;
 }
 
 /*

@@ -369,9 +369,8 @@ helios_conflict_out_segment(Relation rel, Buffer buffer, Snapshot snapshot,
 
 /*
  * The member of the forwarded segment headed by item head of the locked
- * buffer that the MVCC snapshot sees, if any (*veroff).  The segment's
- * members are checked for rw-conflicts as helios_chain_search and
- * helios_conflict_out_newer check a root's.
+ * buffer that the MVCC snapshot sees, if any (*veroff).  The members
+ * tested are checked for rw-conflicts, as helios_chain_search does.
  */
 static bool
 helios_forwarded_visible(Relation rel, Buffer buffer, Snapshot snapshot,
@@ -385,7 +384,8 @@ helios_forwarded_visible(Relation rel, Buffer buffer, Snapshot snapshot,
 	seg.hops = 0;
 	helios_chain_segment(rel, buffer, HeliosTupleRootTid(htup), head,
 						 InvalidTransactionId, &seg);
-	for (int i = 0; i < seg.n; i++)
+	/* newest first, as search_segment (heliosam.c) explains */
+	for (int i = seg.n - 1; i >= 0; i--)
 	{
 		HeapTupleData tuple;
 		bool		valid;
@@ -396,8 +396,6 @@ helios_forwarded_visible(Relation rel, Buffer buffer, Snapshot snapshot,
 											snapshot);
 		if (valid)
 		{
-			if (IsolationIsSerializable())
-				conflict_out_members(rel, buffer, snapshot, &seg, i + 1);
 			*veroff = seg.members[i];
 			return true;
 		}

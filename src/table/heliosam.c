@@ -274,14 +274,24 @@ helios_write_segment(Relation rel, Buffer buffer, ItemPointer rowid,
 /*
  * Look for the member of seg (on the locked buffer) that snapshot sees;
  * see helios_chain_search.  *vistest is computed on first use.
+ *
+ * An MVCC snapshot sees at most one member, usually the newest, so the
+ * search goes newest first: a long chain costs one visibility test, not
+ * one per member.  Every member tested is also checked for rw-conflicts;
+ * the older ones not tested were made and deleted by transactions that
+ * committed before the snapshot, which are no conflict.  Other snapshots
+ * may see several members and mean the first (oldest) one.
  */
 static bool
 search_segment(Relation rel, Buffer buffer, Snapshot snapshot,
 			   ItemPointer rowid, HeliosSegment *seg, HeapTuple tuple,
 			   bool *all_dead, GlobalVisState **vistest)
 {
-	for (int i = 0; i < seg->n; i++)
+	bool		newest_first = IsMVCCSnapshot(snapshot);
+
+	for (int k = 0; k < seg->n; k++)
 	{
+		int			i = newest_first ? seg->n - 1 - k : k;
 		bool		valid;
 
 		helios_member_tuple(rel, buffer, seg->members[i], tuple);
