@@ -42,4 +42,17 @@ SELECT id FROM ht ORDER BY id;
 VACUUM ht;
 SELECT id, length(big) FROM ht ORDER BY id;
 
-DROP TABLE hc, hc_heap, hc2, ht;
+-- COPY FREEZE into a table created in the same transaction: every page is
+-- all-visible and all-frozen afterwards, also pages that one batch of rows
+-- started and the next one filled up, so VACUUM has nothing to do
+CREATE EXTENSION IF NOT EXISTS pg_visibility;
+BEGIN;
+CREATE TABLE hfz (LIKE hc) USING helios;
+COPY hfz FROM :'copyfile' WITH (FREEZE);
+COMMIT;
+SELECT count(*), sum(a) FROM hfz;
+SELECT all_visible = pg_relation_size('hfz') / 8192 AS all_pages_visible,
+       all_frozen = pg_relation_size('hfz') / 8192 AS all_pages_frozen
+  FROM pg_visibility_map_summary('hfz');
+
+DROP TABLE hc, hc_heap, hc2, ht, hfz;

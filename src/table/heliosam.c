@@ -1004,7 +1004,12 @@ helios_multi_insert(Relation rel, TupleTableSlot **slots, int ntuples,
 			offsets[nthispage] = ItemPointerGetOffsetNumber(&tup->t_self);
 		}
 
-		if (HeliosPageIsAllVisible(page))
+		/*
+		 * Rows added to an all-visible page make it not all-visible, unless
+		 * they are COPY FREEZE's frozen rows: then the page stays as the
+		 * previous batch left it, as heap's does.
+		 */
+		if (HeliosPageIsAllVisible(page) && !(options & HEAP_INSERT_FROZEN))
 		{
 			all_visible_cleared = true;
 			HeliosPageClearAllVisible(page);
