@@ -53,6 +53,13 @@ typedef HeliosPageOpaqueData *HeliosPageOpaque;
 			_op->hp_prune_xid = (xid); \
 	} while (0)
 
+/* a hint to the CPU to start loading memory that will be read soon */
+#if defined(__GNUC__) || defined(__clang__)
+#define helios_prefetch(addr)	__builtin_prefetch(addr)
+#else
+#define helios_prefetch(addr)	((void) (addr))
+#endif
+
 /* Usable space for tuples on an empty helios page. */
 #define HeliosMaxTupleSize \
 	(BLCKSZ - MAXALIGN(SizeOfPageHeaderData + sizeof(ItemIdData)) - \

@@ -148,6 +148,13 @@ helios_page_prune_opt(Relation rel, Buffer buffer)
 	TimestampTz limited_ts = 0;
 	Size		minfree;
 
+	/*
+	 * The prune hint lives in the special space, on the page's last cache
+	 * line, and the header on its first: have both loaded at once rather
+	 * than one after the other (this is usually a page's first touch).
+	 */
+	helios_prefetch((char *) page + BLCKSZ - 1);
+
 	/* a standby cannot write WAL; its primary prunes the page anyway */
 	if (RecoveryInProgress())
 		return;

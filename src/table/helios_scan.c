@@ -103,13 +103,6 @@ static bool helios_key_test(HeliosScanDesc scan, HeapTuple tuple,
 							ItemPointer rowid);
 
 
-/* a hint to the CPU to start loading memory a scan will read soon */
-#if defined(__GNUC__) || defined(__clang__)
-#define helios_prefetch(addr)	__builtin_prefetch(addr)
-#else
-#define helios_prefetch(addr)	((void) (addr))
-#endif
-
 /* ----------------------------------------------------------------
  *		small helpers
  * ----------------------------------------------------------------
