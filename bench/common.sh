@@ -103,6 +103,22 @@ sql() {
 
 # timed DB SQL: prints the milliseconds the statement took (psql \timing,
 # client side); its result rows go to $WORK/result.  PGOPTIONS applies.
+# VACUUM ANALYZE table once no other session of the cluster holds back the
+# xmin horizon (an autovacuum ANALYZE of another table would keep VACUUM
+# from marking the new rows all-visible, and a scan of a table that is not
+# all-visible measures something else); prints the all-visible share.
+vacuum_settled() {	# db table
+	local db=$1 t=$2 i
+	for i in $(seq 1 120); do
+		[ "$(sql "$db" "SELECT count(*) FROM pg_stat_activity
+			WHERE backend_xmin IS NOT NULL AND pid <> pg_backend_pid()")" = 0 ] && break
+		sleep 0.5
+	done
+	sql "$db" "VACUUM ANALYZE $t" >/dev/null || return 1
+	sql "$db" "SELECT round(100.0 * relallvisible / greatest(relpages, 1)) || '%'
+		FROM pg_class WHERE oid = '$t'::regclass"
+}
+
 timed() {
 	local db=$1 stmt=$2 out
 	if ! out=$($PSQL -d "$db" -c '\timing on' -c "$stmt" 2>&1); then

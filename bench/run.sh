@@ -169,11 +169,13 @@ for r in $(seq 1 "$COPY_RUNS"); do
 		sql bench "CHECKPOINT" >/dev/null
 		ms=$(timed bench "COPY $t FROM '$FILE'") || continue
 		COPY_MS[$am]="${COPY_MS[$am]:-} $ms"
-		sql bench "ALTER TABLE $t ADD PRIMARY KEY (id)" "VACUUM ANALYZE $t" "CHECKPOINT" >/dev/null || continue
+		sql bench "ALTER TABLE $t ADD PRIMARY KEY (id)" >/dev/null || continue
+		vis=$(vacuum_settled bench "$t") || continue
+		sql bench "CHECKPOINT" >/dev/null || continue
 		ums=$(timed bench "UPDATE $t SET v = v + 1 WHERE id % 10 = 0") || continue
 		UPD_MS[$am]="${UPD_MS[$am]:-} $ums"
 		SUMS[$am]=$(sql bench "SELECT count(*) || ' ' || sum(v) || ' ' || sum(id) FROM $t")
-		echo " round $r $am: COPY $ms ms, UPDATE $ums ms; count sum(v) sum(id) = ${SUMS[$am]}"
+		echo " round $r $am: COPY $ms ms, UPDATE $ums ms ($vis all-visible before); count sum(v) sum(id) = ${SUMS[$am]}"
 	done
 	for am in $AMS; do
 		[ "${SUMS[$am]:-}" = "$expect" ] ||
@@ -200,8 +202,9 @@ for am in $(order 1); do
 	sql bench "CHECKPOINT" >/dev/null
 	ms=$(timed bench "INSERT INTO s_$am $(rows_sql "$SCAN_ROWS")") || continue
 	LOAD_MS[$am]=$ms
-	sql bench "VACUUM ANALYZE s_$am" "CHECKPOINT" >/dev/null
-	echo " $am: INSERT ... SELECT of $SCAN_ROWS rows $ms ms, table $(sql bench "SELECT pg_size_pretty(pg_table_size('s_$am'))")"
+	vis=$(vacuum_settled bench "s_$am") || continue
+	sql bench "CHECKPOINT" >/dev/null
+	echo " $am: INSERT ... SELECT of $SCAN_ROWS rows $ms ms, table $(sql bench "SELECT pg_size_pretty(pg_table_size('s_$am'))"), $vis all-visible"
 done
 scan_runs() {	# label workers
 	local r am ms label=$1 w=$2 plan

@@ -61,9 +61,35 @@ forwarded_row(Relation rel, Buffer buffer, OffsetNumber off, ItemPointer rowid)
 }
 
 /*
+ * The row of heap-only version off of the current block.  The page's root
+ * map is computed on the first call for the block: most sampled versions
+ * are roots, which need none.
+ */
+static void
+sampled_version_row(HeliosScanDesc scan, OffsetNumber off, ItemPointer rowid)
+{
+	OffsetNumber root;
+
+	if (!scan->rs_rootmap_valid)
+	{
+		helios_get_root_tuples(BufferGetPage(scan->rs_cbuf), scan->rs_cblock,
+							   scan->rs_rootmap);
+		scan->rs_rootmap_valid = true;
+	}
+	root = scan->rs_rootmap[off - 1];
+	if (root == HELIOS_ROOT_ELSEWHERE)
+		forwarded_row(scan->rs_base.rs_rd, scan->rs_cbuf, off, rowid);
+	else
+	{
+		/* a version no chain reaches any more is its own row */
+		ItemPointerSet(rowid, scan->rs_cblock,
+					   OffsetNumberIsValid(root) ? root : off);
+	}
+}
+
+/*
  * Pin and share-lock the block for the whole time ANALYZE looks at it (the
- * pin keeps pruning away, the lock saves relocking per item), and find the
- * root of every item so that sampled versions carry their row's TID.
+ * pin keeps pruning away, the lock saves relocking per item).
  */
 bool
 helios_scan_analyze_next_block(TableScanDesc sscan, BlockNumber blockno,
@@ -77,8 +103,7 @@ helios_scan_analyze_next_block(TableScanDesc sscan, BlockNumber blockno,
 									   RBM_NORMAL, bstrategy);
 	LockBuffer(scan->rs_cbuf, BUFFER_LOCK_SHARE);
 	helios_check_page(sscan->rs_rd, scan->rs_cbuf);
-	helios_get_root_tuples(BufferGetPage(scan->rs_cbuf), blockno,
-						   scan->rs_rootmap);
+	scan->rs_rootmap_valid = false;
 
 	/* every block may hold rows */
 	return true;
@@ -179,16 +204,11 @@ helios_scan_analyze_next_tuple(TableScanDesc sscan, TransactionId OldestXmin,
 		if (sample_it)
 		{
 			ItemPointerData rowid;
-			OffsetNumber root = scan->rs_rootmap[off - 1];
 
-			if (root == HELIOS_ROOT_ELSEWHERE)
-				forwarded_row(rel, scan->rs_cbuf, off, &rowid);
+			if (HeapTupleHeaderIsHeapOnly(tuple.t_data))
+				sampled_version_row(scan, off, &rowid);
 			else
-			{
-				/* a version no chain reaches any more is its own row */
-				ItemPointerSet(&rowid, scan->rs_cblock,
-							   OffsetNumberIsValid(root) ? root : off);
-			}
+				ItemPointerSet(&rowid, scan->rs_cblock, off);	/* a root */
 			helios_slot_store(slot, &tuple, scan->rs_cbuf, &rowid, false);
 			scan->rs_coffset++;
 

@@ -215,15 +215,6 @@ helios_collect_rows(Relation rel, Buffer buffer, Snapshot snapshot,
 		return ntup;
 	}
 
-	/*
-	 * Chain walks jump around the page: have the CPU load the tuple area in
-	 * address order first, as a linear pass over the items (heapgetpage's)
-	 * gets loaded by the hardware prefetcher.
-	 */
-	for (char *p = (char *) page + ((PageHeader) page)->pd_upper;
-		 p < (char *) page + ((PageHeader) page)->pd_special; p += 64)
-		helios_prefetch(p);
-
 	for (off = FirstOffsetNumber; off <= maxoff; off = OffsetNumberNext(off))
 	{
 		ItemId		lp = PageGetItemId(page, off);

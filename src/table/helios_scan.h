@@ -78,7 +78,11 @@ typedef struct HeliosScanDescData
 	OffsetNumber rs_coffset;
 	OffsetNumber rs_cveroff;
 
-	/* ANALYZE: root offset of every item of the current page */
+	/*
+	 * ANALYZE: root offset of every item of the current page, computed when
+	 * the first heap-only version is sampled there (rs_rootmap_valid)
+	 */
+	bool		rs_rootmap_valid;
 	OffsetNumber rs_rootmap[MaxHeapTuplesPerPage];
 } HeliosScanDescData;
 
