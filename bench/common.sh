@@ -72,6 +72,15 @@ bench_start() {
 	unset PGOPTIONS PGSERVICE PGPASSWORD
 }
 
+# bench_restart: restarts the cluster, which empties shared buffers (the
+# OS page cache stays warm), so that no table starts a timed run with more
+# of its pages in shared buffers than another (a page found there is cold
+# in the CPU caches; one read through a scan's ring was just copied in).
+bench_restart() {
+	as_user PATH="$PGBIN:$PATH" pg_ctl -D "$DATA" -l "$DATA/server.log" -m fast -w restart >/dev/null ||
+		{ echo "cluster did not restart" >&2; exit 1; }
+}
+
 bench_cleanup() {
 	[ -n "${DATA:-}" ] && [ -d "$DATA" ] || return 0
 	as_user PATH="$PGBIN:$PATH" pg_ctl -D "$DATA" -m fast stop >/dev/null 2>&1
@@ -103,12 +112,16 @@ sql() {
 
 # timed DB SQL: prints the milliseconds the statement took (psql \timing,
 # client side); its result rows go to $WORK/result.  PGOPTIONS applies.
-# VACUUM ANALYZE table once no other session of the cluster holds back the
-# xmin horizon (an autovacuum ANALYZE of another table would keep VACUUM
-# from marking the new rows all-visible, and a scan of a table that is not
-# all-visible measures something else); prints the all-visible share.
+# VACUUM ANALYZE table so that it ends up all-visible, as a loaded table
+# does once things settle (a scan of a table that is not all-visible
+# measures something else): first flush the WAL up to the load's commit
+# (a transaction with an xid committing with synchronous_commit = on) so
+# that the rows' commit hint bits, which VACUUM needs, can be set; then wait
+# until no other session holds a snapshot (an autovacuum ANALYZE of another
+# table would hold back the horizon).  Prints the all-visible share.
 vacuum_settled() {	# db table
 	local db=$1 t=$2 i
+	sql "$db" "SET synchronous_commit = on" "SELECT txid_current()" >/dev/null || return 1
 	for i in $(seq 1 120); do
 		[ "$(sql "$db" "SELECT count(*) FROM pg_stat_activity
 			WHERE backend_xmin IS NOT NULL AND pid <> pg_backend_pid()")" = 0 ] && break

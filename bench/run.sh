@@ -21,13 +21,13 @@
 set -uo pipefail
 
 SCALE=${BENCH_SCALE:-10}             # pgbench -i -s
-PGB_SECONDS=${BENCH_SECONDS:-60}     # pgbench -T, per run
-PGB_ROUNDS=${BENCH_ROUNDS:-2}        # pgbench runs per access method
+PGB_SECONDS=${BENCH_SECONDS:-30}     # pgbench -T, per run
+PGB_ROUNDS=${BENCH_ROUNDS:-4}        # pgbench runs per access method
 PGB_CLIENTS=${BENCH_CLIENTS:-2}      # pgbench -c and -j
 PGB_WARMUP=${BENCH_WARMUP:-10}       # unmeasured pgbench run per AM first
 ROWS=${BENCH_ROWS:-1000000}          # rows of the COPY / UPDATE table
 SCAN_ROWS=${BENCH_SCAN_ROWS:-5000000}  # rows of the scanned table
-COPY_RUNS=${BENCH_COPY_RUNS:-3}
+COPY_RUNS=${BENCH_COPY_RUNS:-5}
 SCAN_RUNS=${BENCH_SCAN_RUNS:-5}
 PARALLEL=${BENCH_PARALLEL:-1}        # also time the scan with 2 workers
 
@@ -228,6 +228,7 @@ scan_runs() {	# label workers
 			bench_error "bench: scan results differ ($label, run $r)" "heap: ${RES[heap]:-none}; helios: ${RES[helios]:-none}"
 	done
 }
+bench_restart
 scan_runs serial 0
 [ "$PARALLEL" = 1 ] && scan_runs parallel 2
 h=$(median ${SCAN_MS[heap]:-}); x=$(median ${SCAN_MS[helios]:-})
