@@ -112,13 +112,16 @@ sql() {
 
 # timed DB SQL: prints the milliseconds the statement took (psql \timing,
 # client side); its result rows go to $WORK/result.  PGOPTIONS applies.
-# VACUUM ANALYZE table so that it ends up all-visible, as a loaded table
+# VACUUM (FREEZE, ANALYZE) table so that it ends up all-visible, as a loaded table
 # does once things settle (a scan of a table that is not all-visible
 # measures something else): first flush the WAL up to the load's commit
 # (a transaction with an xid committing with synchronous_commit = on) so
 # that the rows' commit hint bits, which VACUUM needs, can be set; then wait
 # until no other session holds a snapshot (an autovacuum ANALYZE of another
-# table would hold back the horizon).  Prints the all-visible share.
+# table would hold back the horizon).  FREEZE makes VACUUM wait for the
+# cleanup lock of a page someone has pinned (the background writer, say)
+# rather than skip it and leave it not all-visible.  Prints the
+# all-visible share.
 vacuum_settled() {	# db table
 	local db=$1 t=$2 i
 	sql "$db" "SET synchronous_commit = on" "SELECT txid_current()" >/dev/null || return 1
@@ -127,7 +130,7 @@ vacuum_settled() {	# db table
 			WHERE backend_xmin IS NOT NULL AND pid <> pg_backend_pid()")" = 0 ] && break
 		sleep 0.5
 	done
-	sql "$db" "VACUUM ANALYZE $t" >/dev/null || return 1
+	sql "$db" "VACUUM (FREEZE, ANALYZE) $t" >/dev/null || return 1
 	sql "$db" "SELECT round(100.0 * relallvisible / greatest(relpages, 1)) || '%'
 		FROM pg_class WHERE oid = '$t'::regclass"
 }
