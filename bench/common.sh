@@ -110,8 +110,6 @@ sql() {
 	return 0
 }
 
-# timed DB SQL: prints the milliseconds the statement took (psql \timing,
-# client side); its result rows go to $WORK/result.  PGOPTIONS applies.
 # VACUUM (FREEZE, ANALYZE) table so that it ends up all-visible, as a loaded table
 # does once things settle (a scan of a table that is not all-visible
 # measures something else): first flush the WAL up to the load's commit
@@ -135,6 +133,8 @@ vacuum_settled() {	# db table
 		FROM pg_class WHERE oid = '$t'::regclass"
 }
 
+# timed DB SQL: prints the milliseconds the statement took (psql \timing,
+# client side); its result rows go to $WORK/result.  PGOPTIONS applies.
 timed() {
 	local db=$1 stmt=$2 out
 	if ! out=$($PSQL -d "$db" -c '\timing on' -c "$stmt" 2>&1); then
