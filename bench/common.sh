@@ -32,6 +32,11 @@ log_checkpoints = off"
 # and the OS user that runs the cluster.
 bench_prepare() {
 	helios_install_deps || exit 1
+	# gnuplot draws the TPC-C plots; a benchmark runs without it
+	if ! command -v gnuplot >/dev/null && [ "$(id -u)" = 0 ]; then
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null 2>&1 ||
+			echo "gnuplot-nox could not be installed: no plots" >&2
+	fi
 	if [ "${HELIOS_BENCH_SKIP_BUILD:-0}" != 1 ]; then
 		helios_build_install || { echo "helios build failed" >&2; exit 1; }
 	fi
@@ -197,7 +202,7 @@ ratio() {	# numerator denominator
 
 # result table: one row per benchmark
 ROWS_FILE=""
-mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+mb() { awk -v b="$1" 'BEGIN { if (b !~ /^[0-9.]+$/) print "n/a"; else printf "%.1f", b / 1048576 }'; }
 num2() { if [[ $1 =~ ^[0-9]+\.[0-9]{3,}$ ]]; then printf '%.2f' "$1"; else printf '%s' "$1"; fi; }
 add_row() {	# name heap helios ratio how-to-read
 	set -- "$1" "$(num2 "$2")" "$(num2 "$3")" "$4" "$5"
