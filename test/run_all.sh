@@ -31,6 +31,8 @@ fi
 
 WORK=$(mktemp -d /tmp/helios-test.XXXXXX)
 cp -r "$ROOT/sql" "$ROOT/expected" "$ROOT/test" "$WORK/"
+# the TPC-C kit, whose transactions test/t/080_tpcc_mix.pl runs
+mkdir -p "$WORK/bench" && cp -r "$ROOT/bench/tpcc" "$WORK/bench/"
 chown -R "$RUN_USER" "$WORK"
 as_user() { if [ "$(id -u)" = 0 ]; then runuser -u "$RUN_USER" -- env "$@"; else env "$@"; fi; }
 
