@@ -25,12 +25,27 @@ endif
 
 $(OBJS): $(wildcard src/*.h src/*/*.h)
 
-.PHONY: test demo bench
+.PHONY: test demo bench bench-first bench-tpcc bench-scan bench-btree
 test:
 	bash test/run_all.sh
 
 demo:
 	bash bench/demo.sh
 
+# every benchmark, one after the other (each on its own throwaway cluster)
 bench:
+	@rc=0; for b in first tpcc scan btree; do \
+		$(MAKE) --no-print-directory bench-$$b || rc=1; \
+	done; exit $$rc
+
+bench-first:
 	bash bench/run.sh
+
+bench-tpcc:
+	bash bench/tpcc/run.sh
+
+bench-scan:
+	bash bench/scan/run.sh
+
+bench-btree:
+	bash bench/btree/run.sh
