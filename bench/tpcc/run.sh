@@ -27,6 +27,8 @@ TPCC_ISOLATION=${TPCC_ISOLATION:-rc ser}
 BENCH_COMMAND="$(env | grep -E '^(TPCC_|HELIOS_BENCH_)' | sort | tr '\n' ' ')bash bench/tpcc/run.sh"
 . "$(dirname "$0")/../common.sh"
 . "$BENCH_DIR/tpcc/tpcc.sh"
+# TPCC_AMS narrows the run to one access method (the ratios then show n/a)
+AMS=${TPCC_AMS:-$AMS}
 
 bench_prepare
 mkdir -p "$BENCH_DIR/results"
