@@ -4,9 +4,10 @@
 # One throwaway cluster, one database per access method (tpcc_heap,
 # tpcc_helios) with TPCC_WAREHOUSES warehouses loaded in parallel sessions;
 # an unmeasured warm-up per access method, then for each isolation level
-# of TPCC_ISOLATION (rc = READ COMMITTED, ser = SERIALIZABLE) one pgbench
-# run of TPCC_DURATION seconds per access method, in the order heap,
-# helios for the first level and helios, heap for the second.  Each run
+# of TPCC_ISOLATION (rc = READ COMMITTED, ser = SERIALIZABLE)
+# TPCC_DURATION seconds per access method in TPCC_ROUNDS pgbench runs,
+# alternating which access method goes first (heap, helios, helios, heap
+# for the first level, the other way round for the second).  Each run
 # reports NOPM (new orders per minute, from the districts' order counters),
 # TPM (commits and rollbacks per minute, from pg_stat_database), latency
 # percentiles per transaction type, serialization failures and deadlocks
@@ -16,13 +17,15 @@
 # bench/results/.  Ratios: helios/heap for throughput, heap/helios for
 # latencies and sizes, so above 1.00 means helios did better.
 #
-# The long mode is a long duration: TPCC_DURATION=3600 TPCC_ISOLATION=rc
+# The long mode is a long duration: TPCC_DURATION=3600 TPCC_ROUNDS=1 TPCC_ISOLATION=rc
 # samples the size every TPCC_SIZE_INTERVAL (60) seconds for the size plot.
 set -uo pipefail
 
 TPCC_DURATION=${TPCC_DURATION:-300}
 TPCC_WARMUP=${TPCC_WARMUP:-30}
 TPCC_ISOLATION=${TPCC_ISOLATION:-rc ser}
+TPCC_ROUNDS=${TPCC_ROUNDS:-2}
+ROUND_SECS=$((TPCC_DURATION / TPCC_ROUNDS))
 
 BENCH_COMMAND="$(env | grep -E '^(TPCC_|HELIOS_BENCH_)' | sort | tr '\n' ' ')bash bench/tpcc/run.sh"
 . "$(dirname "$0")/../common.sh"
@@ -41,7 +44,8 @@ bench_start tpcc
 ROWS_FILE=$WORK/rows.tsv
 : > "$ROWS_FILE"
 bench_header "TPC-C: helios vs heap"
-echo "settings:    $TPCC_WAREHOUSES warehouses, $TPCC_CLIENTS clients, no think time, ${TPCC_DURATION}s per run," \
+echo "settings:    $TPCC_WAREHOUSES warehouses, $TPCC_CLIENTS clients, no think time, ${TPCC_DURATION}s per access method" \
+	"and isolation level in $TPCC_ROUNDS runs of ${ROUND_SECS}s (ABBA)," \
 	"isolation: $TPCC_ISOLATION, warm-up ${TPCC_WARMUP}s, mix $TPCC_SCRIPTS, -M prepared, --max-tries $TPCC_MAX_TRIES"
 echo
 
@@ -57,21 +61,38 @@ for am in $AMS; do
 done
 echo
 
-declare -A NOPM TPM P90 RETRIES FAILED GROWTH SZ0 SZ1
+declare -A NOPM TPM P90 RETRIES FAILED GROWTH SZ0 SZ1 NO XACT SECS DSIZE
 k=0
 for iso in $TPCC_ISOLATION; do
 	k=$((k + 1))
 	echo "== $(tpcc_iso_name "$iso")"
-	for am in $(order "$k"); do
-		if tpcc_run "$am" "$iso" "$TPCC_DURATION"; then
-			NOPM[$am,$iso]=$TPCC_NOPM
-			TPM[$am,$iso]=$TPCC_TPM
-			P90[$am,$iso]=$TPCC_NO_P90
-			RETRIES[$am,$iso]=${TPCC_RETRIES:-0}
-			FAILED[$am,$iso]=${TPCC_FAILED:-0}
-			GROWTH[$am,$iso]=$TPCC_GROWTH_KB
-		fi
-		echo
+	# TPCC_ROUNDS runs per access method of TPCC_DURATION / TPCC_ROUNDS
+	# seconds, alternating which goes first (ABBA), so that drift on the
+	# machine and the growth of the databases hit both alike
+	for r in $(seq 1 "$TPCC_ROUNDS"); do
+		for am in $(order $((r + k - 1))); do
+			if tpcc_run "$am" "$iso" "$ROUND_SECS" "$r"; then
+				NO[$am,$iso]=$(( ${NO[$am,$iso]:-0} + TPCC_NEW_ORDERS ))
+				XACT[$am,$iso]=$(( ${XACT[$am,$iso]:-0} + TPCC_XACT_DELTA ))
+				SECS[$am,$iso]=$(( ${SECS[$am,$iso]:-0} + ROUND_SECS ))
+				DSIZE[$am,$iso]=$(( ${DSIZE[$am,$iso]:-0} + TPCC_SIZE_DELTA ))
+				RETRIES[$am,$iso]=$(( ${RETRIES[$am,$iso]:-0} + ${TPCC_RETRIES:-0} ))
+				FAILED[$am,$iso]=$(( ${FAILED[$am,$iso]:-0} + ${TPCC_FAILED:-0} ))
+			fi
+			echo
+		done
+	done
+	for am in $AMS; do
+		[ "${SECS[$am,$iso]:-0}" -gt 0 ] || continue
+		NOPM[$am,$iso]=$(( NO[$am,$iso] * 60 / SECS[$am,$iso] ))
+		TPM[$am,$iso]=$(( XACT[$am,$iso] * 60 / SECS[$am,$iso] ))
+		GROWTH[$am,$iso]=$(awk -v d="${DSIZE[$am,$iso]}" -v n="${NO[$am,$iso]}" \
+			'BEGIN { if (n > 0) printf "%.2f", d / n / 1024; else print "n/a" }')
+		echo "   $am, $(tpcc_iso_name "$iso"), all $TPCC_ROUNDS rounds (${SECS[$am,$iso]}s):" \
+			"NOPM ${NOPM[$am,$iso]}, TPM ${TPM[$am,$iso]}, retries ${RETRIES[$am,$iso]}, failed ${FAILED[$am,$iso]}"
+		echo "     latency, ms: type           count      p50      p90      p95      p99       max"
+		tpcc_latency "$WORK/tpcc-$am-$iso"-r*.log.* | tee "$WORK/tpcc-$am-$iso.lat" | sed 's/^/                  /'
+		P90[$am,$iso]=$(awk '$1 == "new_order" { print $4 }' "$WORK/tpcc-$am-$iso.lat")
 	done
 	tpcc_plot "$iso" "$RESULT-$iso.png" $AMS
 	echo

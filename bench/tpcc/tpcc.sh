@@ -2,11 +2,13 @@
 # (sourced after bench/common.sh, with the cluster started):
 #   tpcc_build AM          database tpcc_AM: schema, procedures, parallel
 #                          load of TPCC_WAREHOUSES warehouses, keys, VACUUM
-#   tpcc_run AM ISO SECS   one pgbench run of the TPC-C mix; sets TPCC_NOPM,
+#   tpcc_run AM ISO SECS [ROUND]
+#                          one pgbench run of the TPC-C mix; sets TPCC_NOPM,
 #                          TPCC_TPM, TPCC_RETRIES, ... and checks consistency
-#   tpcc_plot ISO          a PNG of throughput over time, every AM of ISO
+#   tpcc_latency FILE...   latency percentiles from pgbench transaction logs
+#   tpcc_plot ISO PNG AM...  a PNG of throughput over time, every AM of ISO
 # Database tpcc_AM holds tables of access method AM; everything a run
-# writes goes to $WORK/tpcc-AM-ISO.*.
+# writes goes to $WORK/tpcc-AM-ISO-rROUND.*.
 
 TPCC_DIR=$BENCH_DIR/tpcc
 TPCC_WAREHOUSES=${TPCC_WAREHOUSES:-4}
@@ -128,13 +130,13 @@ tpcc_sampler() {	# db file
 
 # latency percentiles per transaction type from pgbench's per-transaction
 # logs (fields: client, transaction, latency us or "failed", script, ...)
-tpcc_latency() {	# log-prefix
+tpcc_latency() {	# log files...
 	local s name f n
 	s=0
 	for name in $TPCC_SCRIPTS; do
 		name=${name%@*}
 		f=$WORK/lat.$$
-		cat "$1".* 2>/dev/null | awk -v s="$s" '$4 == s && $3 != "failed" && $3 != "skipped" { print $3 }' | sort -n > "$f"
+		cat "$@" 2>/dev/null | awk -v s="$s" '$4 == s && $3 != "failed" && $3 != "skipped" { print $3 }' | sort -n > "$f"
 		n=$(wc -l < "$f")
 		if [ "$n" -gt 0 ]; then
 			awk -v n="$n" -v name="$name" '
@@ -157,8 +159,8 @@ tpcc_series() {	# log-prefix out
 }
 
 # one run: TPCC_CLIENTS clients for SECS seconds at isolation ISO (rc, ser)
-tpcc_run() {	# am iso secs
-	local am=$1 iso=$2 secs=$3 db=tpcc_$1 out=$WORK/tpcc-$1-$2
+tpcc_run() {	# am iso secs [round]
+	local am=$1 iso=$2 secs=$3 db=tpcc_$1 out=$WORK/tpcc-$1-$2-r${4:-1}
 	local no0 no1 x0 x1 args=() s sampler rc
 	for s in $TPCC_SCRIPTS; do args+=(-f "$TPCC_DIR/pgbench/${s%@*}.sql@${s#*@}"); done
 	sql "$db" "CHECKPOINT" >/dev/null || return 1
@@ -167,7 +169,7 @@ tpcc_run() {	# am iso secs
 	rm -f "$out".size "$out".log.*
 	tpcc_sampler "$db" "$out.size" &
 	sampler=$!
-	echo "   $am, $(tpcc_iso_name "$iso"): $TPCC_CLIENTS clients, ${secs}s (progress every 10 s)"
+	echo "   $am, $(tpcc_iso_name "$iso"), round ${4:-1}: $TPCC_CLIENTS clients, ${secs}s (progress every 10 s)"
 	PGOPTIONS="${PGOPTIONS:-} -c default_transaction_isolation=$(tpcc_iso_guc "$iso")" \
 		"$PGBIN/pgbench" -n -M prepared -c "$TPCC_CLIENTS" -j "$TPCC_CLIENTS" -T "$secs" -P 10 \
 		--max-tries="$TPCC_MAX_TRIES" --failures-detailed -D warehouses="$TPCC_WAREHOUSES" \
@@ -186,10 +188,12 @@ tpcc_run() {	# am iso secs
 	TPCC_NOPM=$(awk -v a="$no0" -v b="$no1" -v s="$secs" 'BEGIN { printf "%.0f", (b - a) * 60 / s }')
 	TPCC_TPM=$(awk -v a="$x0" -v b="$x1" -v s="$secs" 'BEGIN { printf "%.0f", (b - a) * 60 / s }')
 	TPCC_NEW_ORDERS=$((no1 - no0))
+	TPCC_XACT_DELTA=$((x1 - x0))
 	# growth per new order: the rows the run inserted and the versions
 	# garbage collection has not reclaimed yet
-	TPCC_GROWTH_KB=$(awk -v n="$TPCC_NEW_ORDERS" 'NR == 1 { a = $2 + $3 } { b = $2 + $3 }
-		END { if (n > 0) printf "%.2f", (b - a) / n / 1024; else print "n/a" }' "$out.size")
+	TPCC_SIZE_DELTA=$(awk 'NR == 1 { a = $2 + $3 } { b = $2 + $3 } END { printf "%.0f", b - a }' "$out.size")
+	TPCC_GROWTH_KB=$(awk -v n="$TPCC_NEW_ORDERS" -v d="$TPCC_SIZE_DELTA" \
+		'BEGIN { if (n > 0) printf "%.2f", d / n / 1024; else print "n/a" }')
 	TPCC_TPS=$(pgbench_tps "$out.out")
 	TPCC_FAILED=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$out.out")
 	TPCC_SERFAIL=$(sed -n 's/^number of serialization failures: \([0-9]*\).*/\1/p' "$out.out")
@@ -202,7 +206,7 @@ tpcc_run() {	# am iso secs
 		"in ${TPCC_RETRIED:-0} transactions, failed after $TPCC_MAX_TRIES tries: ${TPCC_FAILED:-?}" \
 		"(serialization ${TPCC_SERFAIL:-0}, deadlock ${TPCC_DEADLOCK:-0})"
 	echo "     latency, ms: type           count      p50      p90      p95      p99       max"
-	tpcc_latency "$out.log" | tee "$out.lat" | sed 's/^/                  /'
+	tpcc_latency "$out".log.* | tee "$out.lat" | sed 's/^/                  /'
 	TPCC_NO_P90=$(awk '$1 == "new_order" { print $4 }' "$out.lat")
 	tpcc_series "$out.log" "$out.series"
 	awk '{ printf "     size at %4d s: tables %.1f MB, indexes %.1f MB\n", $1, $2 / 1048576, $3 / 1048576 }' "$out.size" |
@@ -216,22 +220,25 @@ tpcc_run() {	# am iso secs
 }
 
 # tpcc_plot ISO PNG AM...: new orders and all transactions per minute over
-# the runs of ISO, one line per AM (gnuplot)
+# the runs of ISO, one line per AM, its rounds one after the other (gnuplot)
 tpcc_plot() {
-	local iso=$1 png=$2 am plots=""
+	local iso=$1 png=$2 am plots="" f
 	shift 2
 	command -v gnuplot >/dev/null || { echo "   (no plot: gnuplot is not installed)"; return 0; }
 	for am in "$@"; do
-		[ -s "$WORK/tpcc-$am-$iso.series" ] || continue
-		plots="$plots${plots:+, }'$WORK/tpcc-$am-$iso.series' using 1:2 with lines lw 2 title '$am New-Order transactions/min'"
-		plots="$plots, '$WORK/tpcc-$am-$iso.series' using 1:3 with lines dt 2 title '$am transactions/min'"
+		f=$WORK/tpcc-$am-$iso.series
+		awk 'FNR == 1 && NR > 1 { off = last } { print $1 + off, $2, $3; last = $1 + off }' \
+			"$WORK/tpcc-$am-$iso"-r*.series > "$f" 2>/dev/null
+		[ -s "$f" ] || continue
+		plots="$plots${plots:+, }'$f' using 1:2 with lines lw 2 title '$am New-Order transactions/min'"
+		plots="$plots, '$f' using 1:3 with lines dt 2 title '$am transactions/min'"
 	done
 	[ -n "$plots" ] || return 0
 	gnuplot <<GP 2>"$WORK/gnuplot.err" || { bench_error "gnuplot $png" "$(cat "$WORK/gnuplot.err")"; return 1; }
 set terminal pngcairo size 1000,500
 set output '$png'
 set title 'TPC-C, $TPCC_WAREHOUSES warehouses, $TPCC_CLIENTS clients, $(tpcc_iso_name "$iso") (10-second buckets)'
-set xlabel 'seconds into the run'
+set xlabel "seconds of the access method's runs, one after the other"
 set ylabel 'per minute'
 set yrange [0:*]
 set key outside bottom center horizontal
