@@ -51,6 +51,23 @@ bench_prepare() {
 	fi
 }
 
+# bench_begin NAME [CLUSTER]: how every benchmark starts: bench_prepare;
+# all further output also goes to bench/results/NAME-<stamp>.txt (RESULT is
+# that path without ".txt", for other files of the run such as plots; the
+# server log is copied to RESULT.server.log at exit); the cluster
+# (bench_start CLUSTER, default NAME); an empty result table (ROWS_FILE).
+bench_begin() {
+	bench_prepare
+	mkdir -p "$BENCH_DIR/results"
+	STAMP=$(date -u +%Y%m%d-%H%M%S)
+	RESULT=$BENCH_DIR/results/$1-$STAMP
+	SERVER_LOG_COPY=$RESULT.server.log
+	exec > >(tee "$RESULT.txt") 2>&1
+	bench_start "${2:-$1}"
+	ROWS_FILE=$WORK/rows.tsv
+	: > "$ROWS_FILE"
+}
+
 # bench_start NAME: starts the throwaway cluster; sets WORK, DATA, PORT and
 # the libpq environment, and stops the cluster on exit.
 bench_start() {

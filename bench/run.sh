@@ -34,16 +34,7 @@ PARALLEL=${BENCH_PARALLEL:-1}        # also time the scan with 2 workers
 BENCH_COMMAND="$(env | grep -E '^(BENCH_|HELIOS_BENCH_)' | sort | tr '\n' ' ')bash bench/run.sh"
 . "$(dirname "$0")/common.sh"
 
-bench_prepare
-mkdir -p "$BENCH_DIR/results"
-STAMP=$(date -u +%Y%m%d-%H%M%S)
-RESULT=$BENCH_DIR/results/first-$STAMP.txt
-SERVER_LOG_COPY=$BENCH_DIR/results/first-$STAMP.server.log
-exec > >(tee "$RESULT") 2>&1
-
-bench_start bench
-ROWS_FILE=$WORK/rows.tsv
-: > "$ROWS_FILE"
+bench_begin first bench
 bench_header "helios vs heap: first side-by-side benchmark"
 echo "settings:    pgbench scale $SCALE, $PGB_CLIENTS clients, ${PGB_SECONDS}s x $PGB_ROUNDS runs per AM;" \
 	"COPY/UPDATE $ROWS rows x $COPY_RUNS; scan $SCAN_ROWS rows x $SCAN_RUNS"

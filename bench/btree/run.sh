@@ -29,17 +29,8 @@ for v in N SECS ROUNDS INS_ROWS IOS_RUNS; do
 done
 [ "$N" -ge 10000 ] || { echo "BENCH_BTREE_ROWS must be at least 10000" >&2; exit 1; }
 
-bench_prepare
-mkdir -p "$BENCH_DIR/results"
-STAMP=$(date -u +%Y%m%d-%H%M%S)
-RESULT=$BENCH_DIR/results/btree-$STAMP.txt
-SERVER_LOG_COPY=$BENCH_DIR/results/btree-$STAMP.server.log
-exec > >(tee "$RESULT") 2>&1
-
-bench_start btree
-ROWS_FILE=$WORK/rows.tsv
+bench_begin btree
 HBT_FILE=$WORK/rows-hbt.tsv	# the helios_btree column, line by line with ROWS_FILE
-: > "$ROWS_FILE"
 : > "$HBT_FILE"
 DB=btree
 bench_header "B-tree benchmark: heap + nbtree vs helios + nbtree (vs helios + helios_btree)"

@@ -29,13 +29,6 @@ BENCH_COMMAND="$(env | grep -E '^(BENCH_|HELIOS_BENCH_)' | sort | tr '\n' ' ')ba
 . "$(dirname "$0")/../common.sh"
 SCAN_DIR=$BENCH_DIR/scan
 
-bench_prepare
-mkdir -p "$BENCH_DIR/results"
-STAMP=$(date -u +%Y%m%d-%H%M%S)
-RESULT=$BENCH_DIR/results/scan-$STAMP.txt
-SERVER_LOG_COPY=$BENCH_DIR/results/scan-$STAMP.server.log
-exec > >(tee "$RESULT") 2>&1
-
 # queries.sql as lines "id<TAB>label<TAB>sql" (see the head of that file)
 QIDS=() QLABELS=() QSQLS=()
 while IFS=$'\t' read -r id label q; do
@@ -55,9 +48,7 @@ done < <(awk '
 [ "${#QIDS[@]}" -gt 0 ] || { echo "no queries selected from $SCAN_DIR/queries.sql" >&2; exit 1; }
 IFS=';' read -r -a VLIST <<< "$VARIANTS"
 
-bench_start scan
-ROWS_FILE=$WORK/rows.tsv
-: > "$ROWS_FILE"
+bench_begin scan
 bench_header "helios vs heap: analytic scans over a lineitem-like table"
 echo "settings:    $SCAN_ROWS rows per table; ${#QIDS[@]} queries x (1 warm-up + $RUNS timed runs) per AM;" \
 	"serial (max_parallel_workers_per_gather = 0); variants: $VARIANTS"

@@ -33,16 +33,7 @@ BENCH_COMMAND="$(env | grep -E '^(TPCC_|HELIOS_BENCH_)' | sort | tr '\n' ' ')bas
 # TPCC_AMS narrows the run to one access method (the ratios then show n/a)
 AMS=${TPCC_AMS:-$AMS}
 
-bench_prepare
-mkdir -p "$BENCH_DIR/results"
-STAMP=$(date -u +%Y%m%d-%H%M%S)
-RESULT=$BENCH_DIR/results/tpcc-$STAMP
-SERVER_LOG_COPY=$RESULT.server.log
-exec > >(tee "$RESULT.txt") 2>&1
-
-bench_start tpcc
-ROWS_FILE=$WORK/rows.tsv
-: > "$ROWS_FILE"
+bench_begin tpcc
 bench_header "TPC-C: helios vs heap"
 echo "settings:    $TPCC_WAREHOUSES warehouses, $TPCC_CLIENTS clients, no think time, ${TPCC_DURATION}s per access method" \
 	"and isolation level in $TPCC_ROUNDS runs of ${ROUND_SECS}s (ABBA)," \

@@ -233,19 +233,9 @@ tpcc_plot() {
 		plots="$plots${plots:+, }'$f' using 1:2 with lines lw 2 title '$am New-Order transactions/min'"
 		plots="$plots, '$f' using 1:3 with lines dt 2 title '$am transactions/min'"
 	done
-	[ -n "$plots" ] || return 0
-	gnuplot <<GP 2>"$WORK/gnuplot.err" || { bench_error "gnuplot $png" "$(cat "$WORK/gnuplot.err")"; return 1; }
-set terminal pngcairo size 1000,500
-set output '$png'
-set title 'TPC-C, $TPCC_WAREHOUSES warehouses, $TPCC_CLIENTS clients, $(tpcc_iso_name "$iso") (10-second buckets)'
-set xlabel "seconds of the access method's runs, one after the other"
-set ylabel 'per minute'
-set yrange [0:*]
-set key outside bottom center horizontal
-set grid
-plot $plots
-GP
-	echo "   plot: $png"
+	tpcc_gnuplot "$png" "$plots" \
+		"TPC-C, $TPCC_WAREHOUSES warehouses, $TPCC_CLIENTS clients, $(tpcc_iso_name "$iso") (10-second buckets)" \
+		"seconds of the access method's runs, one after the other" "per minute"
 }
 
 # tpcc_plot_size PNG: tables + indexes over every run's time, one line per
@@ -260,18 +250,27 @@ tpcc_plot_size() {
 		name=${name#tpcc-}
 		plots="$plots${plots:+, }'$f' using 1:((\$2 + \$3) / 1048576) with linespoints title '$name'"
 	done
-	[ -n "$plots" ] || return 0
-	gnuplot <<GP 2>"$WORK/gnuplot.err" || { bench_error "gnuplot $png" "$(cat "$WORK/gnuplot.err")"; return 1; }
+	tpcc_gnuplot "$png" "$plots" \
+		"TPC-C, $TPCC_WAREHOUSES warehouses: size of tables + indexes during each run" \
+		"seconds into the run" "MB"
+}
+
+# tpcc_gnuplot PNG PLOTS TITLE XLABEL YLABEL: draws gnuplot's "plot PLOTS"
+# (nothing if PLOTS is empty)
+tpcc_gnuplot() {
+	[ -n "$2" ] || return 0
+	gnuplot <<GP 2>"$WORK/gnuplot.err" || { bench_error "gnuplot $1" "$(cat "$WORK/gnuplot.err")"; return 1; }
 set terminal pngcairo size 1000,500
-set output '$png'
-set title 'TPC-C, $TPCC_WAREHOUSES warehouses: size of tables + indexes during each run'
-set xlabel 'seconds into the run'
-set ylabel 'MB'
+set output '$1'
+set title "$3"
+set xlabel "$4"
+set ylabel "$5"
+set yrange [0:*]
 set key outside bottom center horizontal
 set grid
-plot $plots
+plot $2
 GP
-	echo "   plot: $png"
+	echo "   plot: $1"
 }
 
 # an unmeasured run that warms caches and the procedures' plans
