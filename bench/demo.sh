@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: the same orders data in a heap and a helios table of one
 # throwaway cluster, a few analytic queries on both, then a short TPC-C on
-# heap and on helios tables, their timings and the ratios.  Takes about 4
+# heap and on helios tables, their timings and the ratios.  Takes about 3
 # minutes.
 #
 # Run as root it installs missing packages, builds and installs helios
