@@ -133,6 +133,24 @@ sql() {
 	return 0
 }
 
+# check_table_am DB AM TABLE...: every TABLE of DB uses access method AM
+# (prints the access methods found; a missing table fails too)
+check_table_am() {
+	local db=$1 am=$2 got r
+	shift 2
+	got=$(sql "$db" "SELECT string_agg(c.relname || '=' || coalesce(a.amname, '?'), ' ' ORDER BY c.relname)
+		FROM pg_class c LEFT JOIN pg_am a ON a.oid = c.relam
+		WHERE c.relname IN ($(printf "'%s'," "$@" | sed 's/,$//')) AND c.relkind = 'r'
+		  AND c.relnamespace = 'public'::regnamespace")
+	echo "   relam: $got"
+	for r in "$@"; do
+		case " $got " in *" $r=$am "*) ;; *)
+			bench_error "$db: access method check" "expected $r to use $am, got: $got"
+			return 1 ;;
+		esac
+	done
+}
+
 # VACUUM (FREEZE, ANALYZE) table so that it ends up all-visible, as a loaded table
 # does once things settle (a scan of a table that is not all-visible
 # measures something else): first flush the WAL up to the load's commit

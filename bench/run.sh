@@ -53,20 +53,6 @@ make_table() {	# name am
 	PGOPTIONS="-c client_min_messages=warning" $PSQL -d bench -v tbl="$1" -v am="$2" -f "$BENCH_DIR/first/tables.sql" 2>&1 ||
 		{ bench_error "bench: create table $1 using $2" "see above"; return 1; }
 }
-check_am() {	# db relname... : every relation uses access method $am
-	local db=$1 got
-	shift
-	got=$(sql "$db" "SELECT string_agg(c.relname || '=' || coalesce(a.amname, '?'), ' ' ORDER BY c.relname)
-		FROM pg_class c LEFT JOIN pg_am a ON a.oid = c.relam
-		WHERE c.relname IN ($(printf "'%s'," "$@" | sed 's/,$//')) AND c.relkind = 'r'")
-	echo "   relam: $got"
-	for r in "$@"; do
-		case " $got " in *" $r=$am "*) ;; *)
-			bench_error "$db: access method check" "expected $r to use $am, got: $got"
-			return 1 ;;
-		esac
-	done
-}
 
 ##### 1. pgbench TPC-B-like
 echo "== 1. pgbench (TPC-B-like), scale $SCALE, -c $PGB_CLIENTS -j $PGB_CLIENTS -T $PGB_SECONDS"
@@ -84,7 +70,7 @@ for am in $AMS; do
 	fi
 	INIT_MS[$am]=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
 	echo " $am: pgbench -i took ${INIT_MS[$am]} ms"
-	check_am "bench_$am" pgbench_accounts pgbench_branches pgbench_tellers pgbench_history || PGB_OK[$am]=0
+	check_table_am "bench_$am" "$am" pgbench_accounts pgbench_branches pgbench_tellers pgbench_history || PGB_OK[$am]=0
 done
 # what pgbench does before a run, except truncating pgbench_history, which
 # the balance check below needs

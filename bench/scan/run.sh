@@ -74,8 +74,7 @@ for am in $AMS; do
 		bench_error "scan: lineitem.sql (tbl=$t, am=$am)" "$out"
 		continue
 	fi
-	got=$(sql scan "SELECT a.amname FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.oid = '$t'::regclass")
-	[ "$got" = "$am" ] || { bench_error "scan: access method of $t" "expected $am, got ${got:-none}"; continue; }
+	check_table_am scan "$am" "$t" >/dev/null || continue
 	# the second load must not pay for the first one's dirty buffers
 	sql scan "CHECKPOINT" >/dev/null
 	if ! out=$($PSQL -d scan -v tbl="$t" -v n="$SCAN_ROWS" -c '\timing on' -f "$SCAN_DIR/generate.sql" 2>&1); then

@@ -19,6 +19,11 @@ TPCC_SIZE_INTERVAL=${TPCC_SIZE_INTERVAL:-60}
 TPCC_TABLES="warehouse district customer history new_order orders order_line item stock"
 # the mix of TPC-C 5.2.3 (the minimum shares of the four small ones)
 TPCC_SCRIPTS="new_order@45 payment@43 delivery@4 order_status@4 stock_level@4"
+TPCC_MIX_ARGS=()	# pgbench's -f options for that mix
+for _s in $TPCC_SCRIPTS; do TPCC_MIX_ARGS+=(-f "$TPCC_DIR/pgbench/${_s%@*}.sql@${_s#*@}"); done
+unset _s
+# the nine tables as an SQL list
+TPCC_TABLES_SQL=$(printf "'%s'," $TPCC_TABLES | sed 's/,$//')
 declare -A TPCC_LOAD_MS TPCC_SIZE0 TPCC_SIZE1
 
 tpcc_iso_name() { case $1 in rc) echo "READ COMMITTED" ;; ser) echo SERIALIZABLE ;; *) echo "$1" ;; esac; }
@@ -41,7 +46,7 @@ tpcc_sizes() {	# db
 	sql "$1" "SELECT sum(pg_table_size(c.oid)) || ' ' || sum(pg_indexes_size(c.oid))
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE n.nspname = 'public' AND c.relkind = 'r'
-		  AND c.relname IN ($(printf "'%s'," $TPCC_TABLES | sed 's/,$//'))"
+		  AND c.relname IN ($TPCC_TABLES_SQL)"
 }
 
 # per-table sizes, MB, one line per table
@@ -53,20 +58,8 @@ tpcc_size_lines() {	# db
 						   WHERE i.indrelid = c.oid), 'none') || ')'
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE n.nspname = 'public' AND c.relkind = 'r'
-		  AND c.relname IN ($(printf "'%s'," $TPCC_TABLES | sed 's/,$//'))
+		  AND c.relname IN ($TPCC_TABLES_SQL)
 		ORDER BY c.relname"
-}
-
-# every one of the nine tables uses access method AM
-tpcc_check_am() {	# am
-	local got bad
-	got=$(sql "tpcc_$1" "SELECT string_agg(c.relname || '=' || a.amname, ' ' ORDER BY c.relname)
-		FROM pg_class c JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE n.nspname = 'public' AND c.relkind = 'r'")
-	bad=$(printf '%s\n' $got | grep -v "=$1\$")
-	[ "$(printf '%s\n' $got | wc -l)" = 9 ] && [ -z "$bad" ] && return 0
-	bench_error "tpcc_$1: access method check" "expected the 9 tables to use $1, got: $got"
-	return 1
 }
 
 # the consistency conditions; prints violations, returns non-zero if any
@@ -111,7 +104,7 @@ tpcc_build() {	# am
 		{ bench_error "$db: keys.sql" "$(cat "$WORK/$db-keys.err")"; return 1; }
 	TPCC_LOAD_MS[$am]=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
 	for t in $TPCC_TABLES; do vacuum_settled "$db" "$t" >/dev/null || return 1; done
-	tpcc_check_am "$am" || return 1
+	check_table_am "$db" "$am" $TPCC_TABLES >/dev/null || return 1
 	echo "   $am: $TPCC_WAREHOUSES warehouses loaded and keyed in ${TPCC_LOAD_MS[$am]} ms ($TPCC_LOAD_JOBS sessions), then VACUUM (FREEZE, ANALYZE)"
 	tpcc_check "$am" "after the load" || return 1
 	TPCC_SIZE0[$am]=$(tpcc_sizes "$db")
@@ -161,8 +154,7 @@ tpcc_series() {	# log-prefix out
 # one run: TPCC_CLIENTS clients for SECS seconds at isolation ISO (rc, ser)
 tpcc_run() {	# am iso secs [round]
 	local am=$1 iso=$2 secs=$3 db=tpcc_$1 out=$WORK/tpcc-$1-$2-r${4:-1}
-	local no0 no1 x0 x1 args=() s sampler rc
-	for s in $TPCC_SCRIPTS; do args+=(-f "$TPCC_DIR/pgbench/${s%@*}.sql@${s#*@}"); done
+	local no0 no1 x0 x1 sampler rc
 	sql "$db" "CHECKPOINT" >/dev/null || return 1
 	no0=$(sql "$db" "SELECT sum(d_next_o_id) FROM district")
 	x0=$(sql "$db" "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()")
@@ -173,7 +165,7 @@ tpcc_run() {	# am iso secs [round]
 	PGOPTIONS="${PGOPTIONS:-} -c default_transaction_isolation=$(tpcc_iso_guc "$iso")" \
 		"$PGBIN/pgbench" -n -M prepared -c "$TPCC_CLIENTS" -j "$TPCC_CLIENTS" -T "$secs" -P 10 \
 		--max-tries="$TPCC_MAX_TRIES" --failures-detailed -D warehouses="$TPCC_WAREHOUSES" \
-		-l --log-prefix="$out.log" "${args[@]}" "$db" > "$out.out" 2> "$out.progress"
+		-l --log-prefix="$out.log" "${TPCC_MIX_ARGS[@]}" "$db" > "$out.out" 2> "$out.progress"
 	rc=$?
 	kill "$sampler" 2>/dev/null
 	wait "$sampler" 2>/dev/null
@@ -275,10 +267,8 @@ GP
 
 # an unmeasured run that warms caches and the procedures' plans
 tpcc_warmup() {	# am secs
-	local args=() s
-	for s in $TPCC_SCRIPTS; do args+=(-f "$TPCC_DIR/pgbench/${s%@*}.sql@${s#*@}"); done
 	"$PGBIN/pgbench" -n -M prepared -c "$TPCC_CLIENTS" -j "$TPCC_CLIENTS" -T "$2" \
-		--max-tries="$TPCC_MAX_TRIES" -D warehouses="$TPCC_WAREHOUSES" "${args[@]}" "tpcc_$1" \
+		--max-tries="$TPCC_MAX_TRIES" -D warehouses="$TPCC_WAREHOUSES" "${TPCC_MIX_ARGS[@]}" "tpcc_$1" \
 		> "$WORK/tpcc-$1-warmup.out" 2>&1 ||
 		{ bench_error "TPC-C warm-up on tpcc_$1" "$(tail -20 "$WORK/tpcc-$1-warmup.out")"; return 1; }
 	echo "   warm-up $1 (${2}s, not counted): tps $(pgbench_tps "$WORK/tpcc-$1-warmup.out")"
