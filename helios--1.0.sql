@@ -26,3 +26,21 @@ LANGUAGE C STRICT;
 
 CREATE ACCESS METHOD helios TYPE TABLE HANDLER helios_tableam_handler;
 COMMENT ON ACCESS METHOD helios IS 'helios: fixed-offset rows, stable row identity, own WAL';
+
+-- helios_btree: a B-link tree whose entries carry their own MVCC lifetime
+-- (src/btree/README).  Its operator classes follow at the end of this file.
+CREATE FUNCTION helios_btree_handler(internal)
+RETURNS index_am_handler
+AS 'MODULE_PATHNAME', 'helios_btree_handler'
+LANGUAGE C STRICT;
+
+CREATE ACCESS METHOD helios_btree TYPE INDEX HANDLER helios_btree_handler;
+COMMENT ON ACCESS METHOD helios_btree IS 'helios_btree: B-link tree with version-aware entries';
+
+-- Checks a helios_btree index's structure and, with heapallindexed, that
+-- every row of its table has its entry; raises an error on the first
+-- violation.
+CREATE FUNCTION helios_btree_verify(index regclass, heapallindexed boolean DEFAULT false)
+RETURNS void
+AS 'MODULE_PATHNAME', 'helios_btree_verify'
+LANGUAGE C STRICT;

@@ -14,7 +14,9 @@
 #include "miscadmin.h"
 #include "utils/guc.h"
 
+#include "btree/hbt_routing.h"
 #include "helios.h"
+#include "scan/helios_ioscan.h"
 #include "wal/helios_xlog.h"
 
 PG_MODULE_MAGIC;
@@ -34,6 +36,8 @@ _PG_init(void)
 		return;
 
 	helios_xlog_register();
+	hbt_routing_init();
+	helios_ioscan_init();
 	helios_loaded_at_startup = true;
 }
 
