@@ -10,6 +10,7 @@
 
 #include "access/nbtree.h"
 #include "fmgr.h"
+#include "utils/fmgrprotos.h"
 
 PG_FUNCTION_INFO_V1(helios_btree_handler);
 Datum
