@@ -33,6 +33,7 @@
 /* ---- helios_handler.c ---- */
 extern const TableAmRoutine *helios_tableam_routine(void);
 extern bool helios_is_helios_rel(Relation rel);
+extern PGDLLIMPORT HeapTuple helios_index_build_tuple;
 
 /* ---- heliosam.c: chain walking, fetch, DML ---- */
 

@@ -50,6 +50,7 @@
 #include "utils/snapmgr.h"
 
 #include "helios.h"
+#include "btree/hbt.h"
 #include "table/helios_am.h"
 #include "table/helios_chain.h"
 #include "table/helios_xmax.h"
@@ -431,6 +432,9 @@ l1:
 	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
 	if (vmbuffer != InvalidBuffer)
 		ReleaseBuffer(vmbuffer);
+
+	/* the row's helios_btree entries end with this transaction */
+	hbt_stamp_row(rel, tid, &tp, buffer, cid, false);
 
 	/* out-of-line values go with the last version that references them */
 	if (rel->rd_rel->relkind == RELKIND_RELATION && HeapTupleHasExternal(&tp))
@@ -870,6 +874,10 @@ l2:
 	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
 
 	CacheInvalidateHeapTuple(rel, &oldtup, heaptup);
+
+	/* a new TID: the old one's helios_btree entries end here */
+	if (!(in_chain || forward))
+		hbt_stamp_row(rel, otid, &oldtup, buffer, cid, false);
 
 	if (newbuf != buffer)
 		ReleaseBuffer(newbuf);

@@ -62,6 +62,13 @@ typedef struct HeliosBuildState
 	bool		isnull[INDEX_MAX_KEYS];
 } HeliosBuildState;
 
+/*
+ * The stored version behind the build callback being called, for index AMs
+ * whose entries carry the row's xmin and xmax (helios_btree); NULL outside
+ * a callback.
+ */
+HeapTuple	helios_index_build_tuple = NULL;
+
 /* Hand the row in bs->slot to the index AM under TID rowid. */
 static void
 helios_build_emit(HeliosBuildState *bs, ItemPointer rowid, bool tupleIsAlive)
@@ -78,8 +85,10 @@ helios_build_emit(HeliosBuildState *bs, ItemPointer rowid, bool tupleIsAlive)
 	 * The AM gets values rather than an index tuple, since some AMs process
 	 * the data further first.
 	 */
+	helios_index_build_tuple = ((HeliosTupleTableSlot *) bs->slot)->tuple;
 	bs->callback(bs->indexRelation, rowid, bs->values, bs->isnull,
 				 tupleIsAlive, bs->callback_state);
+	helios_index_build_tuple = NULL;
 }
 
 /*

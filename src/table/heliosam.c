@@ -31,6 +31,7 @@
 #include "utils/snapmgr.h"
 
 #include "helios.h"
+#include "btree/hbt.h"
 #include "table/helios_am.h"
 #include "table/helios_chain.h"
 #include "table/helios_scan.h"
@@ -1190,6 +1191,8 @@ helios_abort_speculative(Relation rel, ItemPointer tid)
 	END_CRIT_SECTION();
 
 	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
+	/* its helios_btree entries were never visible and never will be */
+	hbt_stamp_row(rel, tid, &tp, buffer, InvalidCommandId, true);
 	if (HeapTupleHasExternal(&tp))
 		helios_toast_delete(rel, &tp, true);
 	ReleaseBuffer(buffer);

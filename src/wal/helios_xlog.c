@@ -31,6 +31,8 @@
 #include "storage/freespace.h"
 #include "storage/standby.h"
 
+#include "btree/hbt.h"
+#include "btree/hbt_xlog.h"
 #include "helios.h"
 #include "table/helios_page.h"
 #include "table/helios_vm.h"
@@ -887,6 +889,9 @@ helios_redo(XLogReaderState *record)
 		case XLOG_HELIOS_SPEC_ABORT:
 			helios_redo_spec_abort(record);
 			break;
+		case XLOG_HELIOS_BTREE:
+			hbt_redo(record);
+			break;
 		default:
 			elog(PANIC, "helios_redo: unknown op code %u", op);
 	}
@@ -913,6 +918,13 @@ helios_mask(char *pagedata, BlockNumber blkno)
 {
 	Page		page = (Page) pagedata;
 	OffsetNumber maxoff;
+
+	/* helios_btree pages have their own rules */
+	if (hbt_is_page(page))
+	{
+		hbt_mask(pagedata, blkno);
+		return;
+	}
 
 	mask_page_lsn_and_checksum(page);
 

@@ -20,6 +20,8 @@
 
 #include "access/visibilitymapdefs.h"
 
+#include "btree/hbt.h"
+#include "btree/hbt_xlog.h"
 #include "wal/helios_xlog.h"
 
 /*
@@ -59,6 +61,9 @@ helios_desc(StringInfo buf, XLogReaderState *record)
 
 	switch (op)
 	{
+		case XLOG_HELIOS_BTREE:
+			hbt_desc(buf, record);
+			break;
 		case XLOG_HELIOS_INSERT:
 			{
 				xl_helios_insert *xlrec = (xl_helios_insert *) rec;
@@ -210,6 +215,9 @@ helios_identify(uint8 info)
 			break;
 		case XLOG_HELIOS_SPEC_ABORT:
 			id = "SPEC_ABORT";
+			break;
+		case XLOG_HELIOS_BTREE:
+			id = "BTREE";
 			break;
 	}
 

@@ -1,0 +1,174 @@
+/*-------------------------------------------------------------------------
+ *
+ * hbt_stamp.c
+ *	  The table side of version-aware entries: when a helios row is
+ *	  deleted or updated to a new TID, its helios_btree entries get the
+ *	  deleting transaction as xmax; when a speculative insertion loses, its
+ *	  entries are killed.
+ *
+ * PostgreSQL has no index-delete callback, so the helios table AM calls
+ * hbt_stamp_row() itself, after its own change to the row and before the
+ * transaction can commit.  The entry is found by descending with the
+ * row's old key and its row TID, which together name exactly one entry.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "access/xloginsert.h"
+#include "catalog/index.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "utils/rel.h"
+
+#include "btree/hbt.h"
+#include "btree/hbt_xlog.h"
+#include "helios.h"
+#include "table/helios_am.h"
+
+/* Stamp (or kill) the entry (values, rowid) of helios_btree index rel. */
+static void
+hbt_stamp_entry(Relation rel, Relation heapRel, Datum *values, bool *isnull,
+				ItemPointer rowid, CommandId cid, bool kill)
+{
+	HbtKeyData	key;
+	HbtStack	stack;
+	Buffer		buf;
+	Page		page;
+	OffsetNumber off,
+				maxoff;
+	TransactionId xid = GetCurrentTransactionId();
+
+	hbt_key_from_values(rel, &key, values, isnull,
+						IndexRelationGetNumberOfKeyAttributes(rel), rowid);
+	stack = hbt_search(rel, &key, &buf, BUFFER_LOCK_EXCLUSIVE);
+	hbt_free_stack(stack);
+	if (!BufferIsValid(buf))
+		goto notfound;
+
+	page = BufferGetPage(buf);
+	maxoff = PageGetMaxOffsetNumber(page);
+	for (off = hbt_binsrch(rel, &key, page); off <= maxoff; off++)
+	{
+		IndexTuple	itup;
+		HbtVersion *v;
+		HbtVersion	newv;
+
+		if (hbt_compare(rel, &key, page, off) != 0)
+			break;
+		itup = (IndexTuple) PageGetItem(page, PageGetItemId(page, off));
+		v = HbtEntryVersion(itup);
+		if (v->flags & HBT_KILLED)
+			continue;
+		/* the current entry of the row: no xmax, or an aborted one */
+		if (TransactionIdIsValid(v->xmax) && !(v->flags & HBT_XMAX_INVALID) &&
+			((v->flags & HBT_XMAX_COMMITTED) ||
+			 hbt_xid_status(v->xmax) != HBT_XID_ABORTED))
+			continue;
+
+		newv = *v;
+		if (kill)
+			newv.flags |= HBT_KILLED;
+		else
+			hbt_version_set_xmax(&newv, xid, cid);
+
+		START_CRIT_SECTION();
+		memcpy(v, &newv, sizeof(HbtVersion));
+		HbtPageGetOpaque(page)->hbt_flags |= HBT_HAS_GARBAGE;
+		MarkBufferDirty(buf);
+		if (RelationNeedsWAL(rel))
+		{
+			xl_hbt_xmax xlrec;
+			XLogRecPtr	recptr;
+
+			xlrec.subop = HBT_XLOG_XMAX;
+			xlrec.off = off;
+			xlrec.version = newv;
+			XLogBeginInsert();
+			XLogRegisterData((char *) &xlrec, sizeof(xl_hbt_xmax));
+			XLogRegisterBuffer(0, buf, REGBUF_STANDARD);
+			recptr = XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_BTREE);
+			PageSetLSN(page, recptr);
+		}
+		END_CRIT_SECTION();
+		UnlockReleaseBuffer(buf);
+		return;
+	}
+	UnlockReleaseBuffer(buf);
+
+notfound:
+	/* a killed speculative row may not have reached every index */
+	if (!kill)
+		ereport(ERROR,
+				(errcode(ERRCODE_INDEX_CORRUPTED),
+				 errmsg("index \"%s\" has no current entry for row (%u,%u) of table \"%s\"",
+						RelationGetRelationName(rel),
+						ItemPointerGetBlockNumber(rowid),
+						ItemPointerGetOffsetNumber(rowid),
+						RelationGetRelationName(heapRel)),
+				 errhint("Please REINDEX it.")));
+}
+
+/*
+ * The row rowid, whose version oldtup is on the pinned buffer, stops
+ * having its keys (DELETE, or UPDATE to a new TID) in command cid of the
+ * current transaction; with kill, its speculative insertion lost.
+ */
+void
+hbt_stamp_row(Relation heapRel, ItemPointer rowid, HeapTuple oldtup,
+			  Buffer buffer, CommandId cid, bool kill)
+{
+	List	   *indexoids;
+	ListCell   *lc;
+	TupleTableSlot *slot = NULL;
+	EState	   *estate = NULL;
+
+	if (!heapRel->rd_rel->relhasindex)
+		return;
+	indexoids = RelationGetIndexList(heapRel);
+	foreach(lc, indexoids)
+	{
+		Relation	irel = index_open(lfirst_oid(lc), RowExclusiveLock);
+		IndexInfo  *ii;
+		Datum		values[INDEX_MAX_KEYS];
+		bool		isnull[INDEX_MAX_KEYS];
+
+		if (irel->rd_indam->aminsert != hbt_aminsert ||
+			!irel->rd_index->indisready)
+		{
+			index_close(irel, RowExclusiveLock);
+			continue;
+		}
+		if (slot == NULL)
+		{
+			slot = MakeSingleTupleTableSlot(RelationGetDescr(heapRel),
+											table_slot_callbacks(heapRel));
+			helios_slot_store(slot, oldtup, buffer, rowid, false);
+		}
+		ii = BuildIndexInfo(irel);
+		if ((ii->ii_Expressions != NIL || ii->ii_Predicate != NIL) &&
+			estate == NULL)
+		{
+			estate = CreateExecutorState();
+			GetPerTupleExprContext(estate)->ecxt_scantuple = slot;
+		}
+		if (ii->ii_Predicate != NIL &&
+			!ExecQual(ExecPrepareQual(ii->ii_Predicate, estate),
+					  GetPerTupleExprContext(estate)))
+		{
+			index_close(irel, RowExclusiveLock);
+			continue;
+		}
+		FormIndexDatum(ii, slot, estate, values, isnull);
+		hbt_stamp_entry(irel, heapRel, values, isnull, rowid, cid, kill);
+		index_close(irel, RowExclusiveLock);
+	}
+	if (slot)
+		ExecDropSingleTupleTableSlot(slot);
+	if (estate)
+		FreeExecutorState(estate);
+	list_free(indexoids);
+}

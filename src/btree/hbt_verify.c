@@ -1,0 +1,277 @@
+/*-------------------------------------------------------------------------
+ *
+ * hbt_verify.c
+ *	  helios_btree_verify(index, heapallindexed): structural checks in the
+ *	  spirit of amcheck, raising an error at the first violation.
+ *
+ * Checked: the metapage; on every level, left-to-right, that siblings link
+ * both ways and share the level; that items on each page are in strict
+ * (key, row TID) order and below the page's high key; that each downlink
+ * leads to a child on the level below whose first item is not below the
+ * downlink's key and whose high key is the next downlink's key (or the
+ * parent's high key).  With heapallindexed, every live row of the table
+ * must have its entry.  The table is locked in SHARE mode, so the tree
+ * does not change meanwhile.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/index.h"
+#include "catalog/pg_am.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "storage/lmgr.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+#include "btree/hbt.h"
+
+#define VERIFY_ERROR(rel, blk, ...) \
+	ereport(ERROR, \
+			(errcode(ERRCODE_INDEX_CORRUPTED), \
+			 errmsg("index \"%s\" is corrupted at block %u", \
+					RelationGetRelationName(rel), (blk)), \
+			 errdetail(__VA_ARGS__)))
+
+static ItemPointer
+item_rowtid(Page page, OffsetNumber off, IndexTuple itup)
+{
+	HbtPageOpaque opaque = HbtPageGetOpaque(page);
+	bool		pivot = !HbtPageIsLeaf(opaque) ||
+		(off == HBT_HIKEY && !HbtPageIsRightmost(opaque));
+
+	return pivot ? HbtPivotRowTid(itup) : &itup->t_tid;
+}
+
+/* Key of the item at off, with its row TID. */
+static void
+item_key(Relation rel, Page page, OffsetNumber off, HbtKey key)
+{
+	IndexTuple	itup = (IndexTuple) PageGetItem(page, PageGetItemId(page, off));
+
+	hbt_key_from_tuple(rel, key, itup, item_rowtid(page, off, itup));
+}
+
+static void
+verify_page(Relation rel, BlockNumber blkno, Page page, uint32 level)
+{
+	HbtPageOpaque opaque = HbtPageGetOpaque(page);
+	OffsetNumber first = HbtFirstDataKey(opaque);
+	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
+	HbtKeyData	key;
+
+	if (opaque->hbt_level != level)
+		VERIFY_ERROR(rel, blkno, "Page is on level %u, its sibling on level %u.",
+					 opaque->hbt_level, level);
+	if ((level == 0) != HbtPageIsLeaf(opaque))
+		VERIFY_ERROR(rel, blkno, "Leaf flag does not match level %u.", level);
+	for (OffsetNumber off = first; off < maxoff; off++)
+	{
+		if (!HbtPageIsLeaf(opaque) && off == first)
+			continue;			/* minus infinity */
+		item_key(rel, page, off, &key);
+		if (hbt_compare(rel, &key, page, OffsetNumberNext(off)) >= 0)
+			VERIFY_ERROR(rel, blkno, "Items %u and %u are out of order.",
+						 off, OffsetNumberNext(off));
+	}
+	if (!HbtPageIsRightmost(opaque) && maxoff >= first &&
+		(HbtPageIsLeaf(opaque) || maxoff > first))
+	{
+		item_key(rel, page, maxoff, &key);
+		if (hbt_compare(rel, &key, page, HBT_HIKEY) >= 0)
+			VERIFY_ERROR(rel, blkno, "Item %u is not below the high key.", maxoff);
+	}
+}
+
+/* Check the downlinks of internal page (blkno, page) against children. */
+static void
+verify_downlinks(Relation rel, BlockNumber blkno, Page page)
+{
+	HbtPageOpaque opaque = HbtPageGetOpaque(page);
+	OffsetNumber first = HbtFirstDataKey(opaque);
+	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
+
+	for (OffsetNumber off = first; off <= maxoff; off++)
+	{
+		IndexTuple	itup = (IndexTuple) PageGetItem(page, PageGetItemId(page, off));
+		BlockNumber child = HbtPivotChild(itup);
+		Buffer		cbuf = hbt_getbuf(rel, child, BUFFER_LOCK_SHARE);
+		Page		cpage = BufferGetPage(cbuf);
+		HbtPageOpaque copaque = HbtPageGetOpaque(cpage);
+		HbtKeyData	key;
+
+		if (copaque->hbt_level + 1 != opaque->hbt_level)
+			VERIFY_ERROR(rel, blkno, "Downlink %u leads to block %u on level %u.",
+						 off, child, copaque->hbt_level);
+		/* the child's first item is not below the downlink's key */
+		if (off > first && PageGetMaxOffsetNumber(cpage) >= HbtFirstDataKey(copaque) &&
+			(HbtPageIsLeaf(copaque) ||
+			 PageGetMaxOffsetNumber(cpage) > HbtFirstDataKey(copaque)))
+		{
+			OffsetNumber cfirst = HbtFirstDataKey(copaque);
+
+			if (!HbtPageIsLeaf(copaque))
+				cfirst = OffsetNumberNext(cfirst);
+			hbt_key_from_tuple(rel, &key, itup, HbtPivotRowTid(itup));
+			if (hbt_compare(rel, &key, cpage, cfirst) > 0)
+				VERIFY_ERROR(rel, blkno, "Block %u holds items below its downlink %u.",
+							 child, off);
+		}
+		/* the child's high key is the next downlink, or our high key */
+		if (off < maxoff || !HbtPageIsRightmost(opaque))
+		{
+			OffsetNumber bound = off < maxoff ? OffsetNumberNext(off) : HBT_HIKEY;
+
+			if (HbtPageIsRightmost(copaque))
+				VERIFY_ERROR(rel, blkno, "Block %u is rightmost but downlink %u is not the last.",
+							 child, off);
+			item_key(rel, cpage, HBT_HIKEY, &key);
+			if (hbt_compare(rel, &key, page, bound) != 0)
+				VERIFY_ERROR(rel, blkno, "High key of block %u does not match item %u.",
+							 child, bound);
+		}
+		UnlockReleaseBuffer(cbuf);
+	}
+}
+
+typedef struct VerifyHeapState
+{
+	Relation	index;
+	int64		checked;
+} VerifyHeapState;
+
+static void
+verify_heap_callback(Relation index, ItemPointer tid, Datum *values,
+					 bool *isnull, bool tupleIsAlive, void *state)
+{
+	VerifyHeapState *vs = (VerifyHeapState *) state;
+	HbtKeyData	key;
+	Buffer		buf;
+	HbtStack	stack;
+	bool		found = false;
+
+	if (!tupleIsAlive)
+		return;
+	hbt_key_from_values(index, &key, values, isnull,
+						IndexRelationGetNumberOfKeyAttributes(index), tid);
+	stack = hbt_search(index, &key, &buf, BUFFER_LOCK_SHARE);
+	hbt_free_stack(stack);
+	if (BufferIsValid(buf))
+	{
+		Page		page = BufferGetPage(buf);
+		OffsetNumber off = hbt_binsrch(index, &key, page);
+
+		found = off <= PageGetMaxOffsetNumber(page) &&
+			hbt_compare(index, &key, page, off) == 0;
+		UnlockReleaseBuffer(buf);
+	}
+	if (!found)
+		ereport(ERROR,
+				(errcode(ERRCODE_INDEX_CORRUPTED),
+				 errmsg("index \"%s\" lacks an entry for row (%u,%u)",
+						RelationGetRelationName(index),
+						ItemPointerGetBlockNumber(tid),
+						ItemPointerGetOffsetNumber(tid))));
+	vs->checked++;
+}
+
+PG_FUNCTION_INFO_V1(helios_btree_verify);
+Datum
+helios_btree_verify(PG_FUNCTION_ARGS)
+{
+	Oid			indexoid = PG_GETARG_OID(0);
+	bool		heapallindexed = PG_GETARG_BOOL(1);
+	Oid			heapoid = IndexGetRelation(indexoid, true);
+	Relation	heap,
+				index;
+	BlockNumber root,
+				blkno;
+	uint32		level;
+
+	if (!OidIsValid(heapoid))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not an index", get_rel_name(indexoid) ? get_rel_name(indexoid) : "?")));
+	heap = table_open(heapoid, ShareLock);
+	index = index_open(indexoid, ShareLock);
+	if (index->rd_indam->aminsert != hbt_aminsert)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("index \"%s\" is not a helios_btree index",
+						RelationGetRelationName(index))));
+	if (!index->rd_index->indisvalid)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot verify invalid index \"%s\"",
+						RelationGetRelationName(index))));
+
+	hbt_invalidate_root(index);
+	hbt_get_root(index, &root, &level);
+	if (root != HBT_NONE)
+	{
+		Buffer		buf = hbt_getbuf(index, root, BUFFER_LOCK_SHARE);
+		HbtPageOpaque opaque = HbtPageGetOpaque(BufferGetPage(buf));
+
+		if (!HbtPageIsRoot(opaque) || opaque->hbt_level != level ||
+			!HbtPageIsRightmost(opaque) || opaque->hbt_prev != HBT_NONE)
+			VERIFY_ERROR(index, root, "The metapage's root is not a root on level %u.", level);
+		UnlockReleaseBuffer(buf);
+
+		/* each level from its leftmost page */
+		blkno = root;
+		for (;;)
+		{
+			BlockNumber leftmost = blkno;
+			BlockNumber prev = HBT_NONE;
+			BlockNumber down = HBT_NONE;
+			uint32		thislevel;
+
+			buf = hbt_getbuf(index, leftmost, BUFFER_LOCK_SHARE);
+			thislevel = HbtPageGetOpaque(BufferGetPage(buf))->hbt_level;
+			for (;;)
+			{
+				Page		page = BufferGetPage(buf);
+				HbtPageOpaque op = HbtPageGetOpaque(page);
+
+				CHECK_FOR_INTERRUPTS();
+				if (op->hbt_prev != prev)
+					VERIFY_ERROR(index, BufferGetBlockNumber(buf),
+								 "Left-link is %u, expected %u.", op->hbt_prev, prev);
+				verify_page(index, BufferGetBlockNumber(buf), page, thislevel);
+				if (!HbtPageIsLeaf(op))
+				{
+					if (down == HBT_NONE)
+						down = HbtPivotChild((IndexTuple) PageGetItem(page,
+																	  PageGetItemId(page, HbtFirstDataKey(op))));
+					verify_downlinks(index, BufferGetBlockNumber(buf), page);
+				}
+				if (HbtPageIsRightmost(op))
+					break;
+				prev = BufferGetBlockNumber(buf);
+				buf = hbt_relandgetbuf(index, buf, op->hbt_next, BUFFER_LOCK_SHARE);
+			}
+			UnlockReleaseBuffer(buf);
+			if (thislevel == 0)
+				break;
+			blkno = down;
+		}
+	}
+
+	if (heapallindexed)
+	{
+		IndexInfo  *indexInfo = BuildIndexInfo(index);
+		VerifyHeapState vs;
+
+		vs.index = index;
+		vs.checked = 0;
+		table_index_build_scan(heap, index, indexInfo, true, false,
+							   verify_heap_callback, &vs, NULL);
+	}
+
+	index_close(index, ShareLock);
+	table_close(heap, ShareLock);
+	PG_RETURN_VOID();
+}
