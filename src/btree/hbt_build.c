@@ -20,6 +20,7 @@
 #include "access/xact.h"
 #include "access/xloginsert.h"
 #include "catalog/index.h"
+#include "catalog/pg_am.h"
 #include "commands/progress.h"
 #include "miscadmin.h"
 #include "pgstat.h"
@@ -202,6 +203,34 @@ hbt_write_metapage(Relation index, ForkNumber forknum)
 	pfree(metapage);
 }
 
+/*
+ * A tuplesort in (key, row TID) order.  PostgreSQL's btree sort is exactly
+ * that for any index whose opfamilies follow btree's support numbering, as
+ * helios_btree's do, but PrepareSortSupportFromIndexRel() accepts only
+ * relam = btree: the index's relcache entry shows btree while the sort is
+ * set up, and nothing else runs meanwhile.
+ */
+static Tuplesortstate *
+hbt_begin_sort(Relation heap, Relation index)
+{
+	Oid			relam = index->rd_rel->relam;
+	Tuplesortstate *sort;
+
+	index->rd_rel->relam = BTREE_AM_OID;
+	PG_TRY();
+	{
+		sort = tuplesort_begin_index_btree(heap, index, false, false,
+										   maintenance_work_mem, NULL,
+										   TUPLESORT_NONE);
+	}
+	PG_FINALLY();
+	{
+		index->rd_rel->relam = relam;
+	}
+	PG_END_TRY();
+	return sort;
+}
+
 IndexBuildResult *
 hbt_build(Relation heap, Relation index, IndexInfo *indexInfo)
 {
@@ -245,9 +274,7 @@ hbt_build(Relation heap, Relation index, IndexInfo *indexInfo)
 							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	bs.oldestXmin = GetOldestNonRemovableTransactionId(heap);
 	bs.indtuples = 0;
-	bs.sort = tuplesort_begin_index_btree(heap, index, false, false,
-										  maintenance_work_mem, NULL,
-										  TUPLESORT_NONE);
+	bs.sort = hbt_begin_sort(heap, index);
 
 	reltuples = table_index_build_scan(heap, index, indexInfo, true, true,
 									   hbt_build_callback, &bs, NULL);
