@@ -20,9 +20,16 @@
 #include "access/xact.h"
 #include "access/xloginsert.h"
 #include "catalog/index.h"
+#include "catalog/pg_class.h"
+#include "access/htup_details.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
+#include "commands/defrem.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 
 #include "btree/hbt.h"
 #include "btree/hbt_xlog.h"
@@ -113,6 +120,81 @@ notfound:
 }
 
 /*
+ * Which helios tables have helios_btree indexes, per backend: DELETE and
+ * UPDATE of a table without any must not pay for opening its indexes.
+ * Creating or dropping an index invalidates the table's relcache entry,
+ * which drops the table from here.
+ */
+typedef struct HbtTableEntry
+{
+	Oid			relid;
+	bool		has_hbt;
+} HbtTableEntry;
+
+static HTAB *hbt_tables = NULL;
+
+static void
+hbt_table_invalidate(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	HbtTableEntry *e;
+
+	if (hbt_tables == NULL)
+		return;
+	if (OidIsValid(relid))
+	{
+		hash_search(hbt_tables, &relid, HASH_REMOVE, NULL);
+		return;
+	}
+	hash_seq_init(&status, hbt_tables);
+	while ((e = hash_seq_search(&status)) != NULL)
+		hash_search(hbt_tables, &e->relid, HASH_REMOVE, NULL);
+}
+
+static bool
+hbt_table_has_hbt(Relation heapRel)
+{
+	Oid			relid = RelationGetRelid(heapRel);
+	HbtTableEntry *e;
+	bool		found;
+
+	if (hbt_tables == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(HbtTableEntry);
+		hbt_tables = hash_create("helios_btree tables", 64, &ctl,
+								 HASH_ELEM | HASH_BLOBS);
+		CacheRegisterRelcacheCallback(hbt_table_invalidate, (Datum) 0);
+	}
+	e = hash_search(hbt_tables, &relid, HASH_FIND, NULL);
+	if (e == NULL)
+	{
+		Oid			amoid = get_index_am_oid("helios_btree", true);
+		List	   *indexoids = RelationGetIndexList(heapRel);
+		ListCell   *lc;
+		bool		has = false;
+
+		foreach(lc, indexoids)
+		{
+			HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(lfirst_oid(lc)));
+
+			if (HeapTupleIsValid(tup))
+			{
+				has |= OidIsValid(amoid) &&
+					((Form_pg_class) GETSTRUCT(tup))->relam == amoid;
+				ReleaseSysCache(tup);
+			}
+		}
+		list_free(indexoids);
+		e = hash_search(hbt_tables, &relid, HASH_ENTER, &found);
+		e->has_hbt = has;
+	}
+	return e->has_hbt;
+}
+
+/*
  * The row rowid, whose version oldtup is on the pinned buffer, stops
  * having its keys (DELETE, or UPDATE to a new TID) in command cid of the
  * current transaction; with kill, its speculative insertion lost.
@@ -126,7 +208,7 @@ hbt_stamp_row(Relation heapRel, ItemPointer rowid, HeapTuple oldtup,
 	TupleTableSlot *slot = NULL;
 	EState	   *estate = NULL;
 
-	if (!heapRel->rd_rel->relhasindex)
+	if (!heapRel->rd_rel->relhasindex || !hbt_table_has_hbt(heapRel))
 		return;
 	indexoids = RelationGetIndexList(heapRel);
 	foreach(lc, indexoids)
