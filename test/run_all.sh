@@ -13,7 +13,8 @@ PGXS_DIR=/usr/lib/postgresql/15/lib/pgxs
 PG_REGRESS=$PGXS_DIR/src/test/regress/pg_regress
 PG_ISOLATION_REGRESS=$PGXS_DIR/src/test/isolation/pg_isolation_regress
 TEST_USER=${HELIOS_TEST_USER:-helios_test}
-# HELIOS_SUITES narrows a local run, e.g. "regress isolation"; CI runs all
+# HELIOS_SUITES narrows a local run, e.g. "regress isolation", and
+# HELIOS_SPECS the isolation specs; CI runs all
 SUITES=${HELIOS_SUITES:-regress pgtap isolation tap}
 want() { case " $SUITES " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -85,7 +86,7 @@ for f in "$WORK"/test/pgtap/*.sql; do
 done
 
 echo "== isolation (test/isolation/)"
-want isolation && SPECS=$(cd "$WORK/test/isolation/specs" && ls *.spec 2>/dev/null | sed 's/\.spec$//' | sort)
+want isolation && SPECS=${HELIOS_SPECS:-$(cd "$WORK/test/isolation/specs" && ls *.spec 2>/dev/null | sed 's/\.spec$//' | sort)}
 if want isolation && [ -n "$SPECS" ]; then
 	# every table the specs create is a helios table: the (unprinted)
 	# setup block of each spec starts by making helios the default

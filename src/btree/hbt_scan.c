@@ -26,6 +26,7 @@
 
 #include "access/nbtree.h"
 #include "access/relscan.h"
+#include "access/xact.h"
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "storage/predicate.h"
@@ -295,6 +296,33 @@ hbt_past_end(IndexScanDesc scan, IndexTuple itup, ScanDirection dir)
 		hbt_compare_tuple(rel, &so->startKey, itup, NULL) > 0;
 }
 
+/*
+ * Does the entry go to the caller?  MVCC snapshots get visible entries;
+ * under SERIALIZABLE every entry whose writer is concurrent records the
+ * rw-conflict here, since invisible entries never reach the table.
+ * Other snapshots get everything not killed, and the table decides.
+ */
+static inline bool
+hbt_entry_passes(IndexScanDesc scan, HbtVersion *v, Buffer buf, bool mvcc)
+{
+	bool		visible;
+
+	if (!mvcc)
+		return (v->flags & HBT_KILLED) == 0;
+	visible = hbt_entry_visible(v, scan->xs_snapshot, buf);
+	if (IsolationIsSerializable())
+	{
+		TransactionId xid = hbt_entry_conflict_xid(v, visible);
+
+		if (TransactionIdIsValid(xid))
+			CheckForSerializableConflictOut(scan->heapRelation ?
+											scan->heapRelation :
+											scan->indexRelation,
+											xid, scan->xs_snapshot);
+	}
+	return visible;
+}
+
 /* ----------------------------------------------------------------
  *		Reading pages
  * ----------------------------------------------------------------
@@ -349,8 +377,7 @@ hbt_readpage(IndexScanDesc scan, Buffer buf, OffsetNumber off, ScanDirection dir
 			}
 			if (!hbt_checkkeys(scan, itup))
 				continue;
-			if (mvcc ? !hbt_entry_visible(v, snapshot, buf) :
-				(v->flags & HBT_KILLED) != 0)
+			if (!hbt_entry_passes(scan, v, buf, mvcc))
 				continue;
 			tmp[n].tid = itup->t_tid;
 			if (scan->xs_want_itup)
@@ -386,8 +413,7 @@ hbt_readpage(IndexScanDesc scan, Buffer buf, OffsetNumber off, ScanDirection dir
 			}
 			if (!hbt_checkkeys(scan, itup))
 				continue;
-			if (mvcc ? !hbt_entry_visible(v, snapshot, buf) :
-				(v->flags & HBT_KILLED) != 0)
+			if (!hbt_entry_passes(scan, v, buf, mvcc))
 				continue;
 			tmp[n].tid = itup->t_tid;
 			if (scan->xs_want_itup)

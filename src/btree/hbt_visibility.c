@@ -273,3 +273,41 @@ hbt_entry_apply_vacuum(HbtVersion *v, int actions)
 		v->flags |= HBT_XMAX_INVALID;
 	}
 }
+
+/*
+ * For SERIALIZABLE: the concurrent writer a reader of this entry depends
+ * on, as heap's HeapCheckForSerializableConflictOut: the inserter of an
+ * entry the snapshot does not see yet, or the deleter of one it still
+ * sees.  InvalidTransactionId if none.
+ */
+TransactionId
+hbt_entry_conflict_xid(HbtVersion *v, bool visible)
+{
+	if (v->flags & HBT_KILLED)
+		return InvalidTransactionId;
+	if (!visible)
+	{
+		if ((v->flags & HBT_XMIN_FROZEN) == HBT_XMIN_FROZEN ||
+			(v->flags & HBT_XMIN_INVALID))
+			return InvalidTransactionId;
+		switch (hbt_xid_status(v->xmin))
+		{
+			case HBT_XID_IN_PROGRESS:
+			case HBT_XID_COMMITTED:
+				/* invisible though committed: committed after the snapshot */
+				return v->xmin;
+			default:
+				return InvalidTransactionId;
+		}
+	}
+	if ((v->flags & HBT_XMAX_INVALID) || !TransactionIdIsValid(v->xmax))
+		return InvalidTransactionId;
+	switch (hbt_xid_status(v->xmax))
+	{
+		case HBT_XID_IN_PROGRESS:
+		case HBT_XID_COMMITTED:
+			return v->xmax;
+		default:
+			return InvalidTransactionId;
+	}
+}
