@@ -624,7 +624,7 @@ hbt_try_fastpath(Relation rel, HbtKey key, bool checkingunique,
 	OffsetNumber maxoff;
 	bool		ok;
 
-	if (blkno == HBT_NONE || blkno >= RelationGetNumberOfBlocks(rel))
+	if (blkno == HBT_NONE)
 		return false;
 	buf = ReadBuffer(rel, blkno);
 	if (!ConditionalLockBuffer(buf))
