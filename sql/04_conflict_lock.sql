@@ -1,4 +1,6 @@
 -- INSERT ... ON CONFLICT, row locks, constraints, triggers, foreign keys.
+-- The table AM with btree keys (helios_btree keys: 10_btree_routing, 12_helios_btree).
+SET helios.btree_routing = off;
 CREATE TABLE hu (k int PRIMARY KEY, v text, n int DEFAULT 0) USING helios;
 INSERT INTO hu VALUES (1, 'a'), (2, 'b');
 INSERT INTO hu VALUES (1, 'dup');

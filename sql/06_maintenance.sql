@@ -1,4 +1,6 @@
 -- VACUUM, VACUUM FULL, CLUSTER, TRUNCATE, REINDEX, CREATE INDEX CONCURRENTLY.
+-- The table AM with btree keys (helios_btree keys: 10_btree_routing, 12_helios_btree).
+SET helios.btree_routing = off;
 CREATE TABLE hv (id int PRIMARY KEY, v int, t text) USING helios;
 INSERT INTO hv SELECT g, g, repeat('x', 50) FROM generate_series(1, 20000) g;
 UPDATE hv SET v = v + 1;

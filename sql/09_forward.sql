@@ -4,6 +4,8 @@
 -- rows; the answers of every access path must be the same.  Physical
 -- details (which block, which flags) are only looked at with pageinspect
 -- and reported as booleans.
+-- The table AM with btree keys (helios_btree keys: 10_btree_routing, 12_helios_btree).
+SET helios.btree_routing = off;
 CREATE EXTENSION IF NOT EXISTS pageinspect;
 CREATE EXTENSION IF NOT EXISTS amcheck;
 
@@ -216,15 +218,19 @@ SELECT format('(%s,0)', (:'t1'::tid::text::point)[0]) AS t1_lo,
 SET enable_indexscan = off; SET enable_indexonlyscan = off; SET enable_bitmapscan = off; SET enable_tidscan = off;
 EXPLAIN (COSTS OFF) SELECT * FROM fw WHERE id = 1;
 RESET ALL;
+SET helios.btree_routing = off;
 SET enable_seqscan = off; SET enable_indexonlyscan = off; SET enable_bitmapscan = off;
 EXPLAIN (COSTS OFF) SELECT * FROM fw WHERE id = 1;
 RESET ALL;
+SET helios.btree_routing = off;
 SET enable_seqscan = off; SET enable_indexscan = off; SET enable_bitmapscan = off;
 EXPLAIN (COSTS OFF) SELECT id FROM fw WHERE id = 1;
 RESET ALL;
+SET helios.btree_routing = off;
 SET enable_seqscan = off; SET enable_indexscan = off; SET enable_indexonlyscan = off;
 EXPLAIN (COSTS OFF) SELECT * FROM fw WHERE id = 1;
 RESET ALL;
+SET helios.btree_routing = off;
 EXPLAIN (COSTS OFF) SELECT * FROM fw WHERE ctid = '(0,3)';
 EXPLAIN (COSTS OFF) SELECT * FROM fw WHERE ctid >= '(0,0)' AND ctid < '(1,0)' AND id = 1;
 EXPLAIN (COSTS OFF) SELECT * FROM fw TABLESAMPLE SYSTEM (100) WHERE id = 1;
@@ -259,6 +265,7 @@ SELECT (SELECT count(*) FROM fw WHERE k = :r2) AS old_k_helios,
        (SELECT count(*) FROM fw WHERE k = :r2 + 100000) AS new_k_helios,
        (SELECT count(*) FROM fw_heap WHERE k = :r2 + 100000) AS new_k_heap;
 RESET ALL;
+SET helios.btree_routing = off;
 SELECT * FROM fw_check('fw', 'fw_heap', :r2);
 
 -- 4. DELETE of a forwarded row
@@ -385,6 +392,7 @@ SELECT (SELECT count(*) FROM fw WHERE v > 100000) AS helios,
        (SELECT count(*) FROM fw WHERE v = :r1 + 100001) AS r1_new_value,
        (SELECT count(*) FROM fw WHERE v = :r1) AS r1_old_value;
 RESET ALL;
+SET helios.btree_routing = off;
 CREATE INDEX fw_v_hash ON fw USING hash (v);
 CREATE INDEX fw_heap_v_hash ON fw_heap USING hash (v);
 SET enable_seqscan = off; SET enable_bitmapscan = off;
@@ -395,6 +403,7 @@ SELECT (SELECT count(*) FROM fw WHERE v = :r1 + 100001) AS r1_new_value,
        (SELECT count(*) FROM fw WHERE v = :r7) AS r7_old_value,
        (SELECT count(*) FROM fw_heap WHERE v = :r7 + 100000) AS r7_new_value_heap;
 RESET ALL;
+SET helios.btree_routing = off;
 CREATE INDEX CONCURRENTLY fw_v ON fw (v);
 CREATE INDEX CONCURRENTLY fw_heap_v ON fw_heap (v);
 SELECT indisvalid FROM pg_index WHERE indexrelid = 'fw_v'::regclass;
@@ -409,6 +418,7 @@ SET enable_indexonlyscan = off;
 EXPLAIN (COSTS OFF) SELECT id FROM fw WHERE v > 100000;
 SELECT count(*) AS index_scan FROM fw WHERE v > 100000;
 RESET ALL;
+SET helios.btree_routing = off;
 CREATE INDEX fw_tags ON fw USING gin (tags);
 CREATE INDEX fw_heap_tags ON fw_heap USING gin (tags);
 CREATE INDEX fw_pad ON fw (md5(pad));
@@ -424,6 +434,7 @@ SELECT (SELECT count(*) FROM fw WHERE md5(pad) = md5(repeat('F', 1500))) AS heli
        (SELECT count(*) FROM fw_heap WHERE md5(pad) = md5(repeat('F', 1500))) AS heap,
        (SELECT count(*) FROM fw WHERE md5(pad) = md5(repeat('p', 500)) AND id = :r1) AS r1_old_pad;
 RESET ALL;
+SET helios.btree_routing = off;
 SELECT bt_index_check(i, true) FROM unnest('{fw_pkey,fw_k,fw_v,fw_pad}'::regclass[]) i;
 
 -- 12. VACUUM, then VACUUM FREEZE: the rows keep their TIDs, the dead
@@ -449,6 +460,7 @@ SELECT (SELECT count(*) FROM (SELECT v FROM fw WHERE v > 100000) x) AS helios,
        (SELECT count(*) FROM (SELECT id FROM fw WHERE id > 0) x) AS helios_pk,
        (SELECT count(*) FROM (SELECT id FROM fw_heap WHERE id > 0) x) AS heap_pk;
 RESET ALL;
+SET helios.btree_routing = off;
 SELECT bt_index_check(i, true) FROM unnest('{fw_pkey,fw_k,fw_v,fw_pad}'::regclass[]) i;
 -- updates after VACUUM FREEZE (the pages are all-visible and frozen)
 UPDATE fw SET v = v + 1, pad = repeat('V', 1500) WHERE id = :r1;
@@ -500,6 +512,7 @@ EXPLAIN (COSTS OFF) SELECT count(*) FROM fd WHERE id > 0;
 SELECT (SELECT count(*) FROM fd WHERE id > 0) AS helios_index_only,
        (SELECT count(*) FROM fd_heap WHERE id > 0) AS heap_index_only;
 RESET ALL;
+SET helios.btree_routing = off;
 SELECT count(*) AS index_entries_for_gone_rows
   FROM generate_series(1, pg_relation_size('fd_pkey') / 8192 - 1) b,
        LATERAL bt_page_items('fd_pkey', b::int) i

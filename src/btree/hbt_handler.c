@@ -17,11 +17,14 @@
 #include "btree/hbt.h"
 #include "helios.h"
 
-/* fillfactor, as btree's */
+/*
+ * btree's storage parameters, parsed by btree: fillfactor is honoured
+ * (RelationGetFillFactor), the others are accepted and unused.
+ */
 static bytea *
 hbt_options(Datum reloptions, bool validate)
 {
-	return default_reloptions(reloptions, validate, RELOPT_KIND_BTREE);
+	return btoptions(reloptions, validate);
 }
 
 /* Every column, INCLUDE columns too, comes back from the entry itself. */
