@@ -292,6 +292,7 @@ extern bool hbt_aminsert(Relation rel, Datum *values, bool *isnull,
 						 ItemPointer ht_ctid, Relation heapRel,
 						 IndexUniqueCheck checkUnique, bool indexUnchanged,
 						 IndexInfo *indexInfo);
+extern IndexTuple hbt_remembered_entry(Relation rel, ItemPointer tid);
 
 /* hbt_vacuum.c */
 extern IndexBulkDeleteResult *hbt_bulkdelete(IndexVacuumInfo *info,

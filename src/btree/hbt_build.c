@@ -28,12 +28,15 @@
 #include "storage/smgr.h"
 #include "utils/combocid.h"
 #include "utils/hsearch.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/tuplesort.h"
 
 #include "btree/hbt.h"
 #include "btree/hbt_xlog.h"
 #include "table/helios_am.h"
+
+static void hbt_remember_entry(Relation rel, IndexTuple itup);
 
 typedef struct HbtBuildVersion
 {
@@ -329,6 +332,80 @@ hbt_aminsert(Relation rel, Datum *values, bool *isnull, ItemPointer ht_ctid,
 	itup->t_tid = *ht_ctid;
 	hbt_version_for_insert(&v);
 	result = hbt_insert(rel, heapRel, itup, &v, checkUnique, values, isnull);
+	hbt_remember_entry(rel, itup);
 	pfree(itup);
 	return result;
+}
+
+/*
+ * The entries made for the row most recently inserted by this transaction,
+ * per index, so that killing a lost speculative insertion finds them
+ * without evaluating index expressions again (nbtree never evaluates them
+ * for that either, and they may have side effects).
+ */
+typedef struct HbtRemembered
+{
+	Oid			indexoid;
+	IndexTuple	itup;
+} HbtRemembered;
+
+static MemoryContext hbt_remember_cxt = NULL;
+static TransactionId hbt_remember_xid = InvalidTransactionId;
+static ItemPointerData hbt_remember_tid;
+static List *hbt_remembered = NIL;
+
+static void
+hbt_remember_entry(Relation rel, IndexTuple itup)
+{
+	TransactionId xid = GetCurrentTransactionId();
+	MemoryContext old;
+	ListCell   *lc;
+	HbtRemembered *r;
+
+	if (hbt_remember_cxt == NULL)
+		hbt_remember_cxt = AllocSetContextCreate(TopMemoryContext,
+												 "helios_btree last entries",
+												 ALLOCSET_SMALL_SIZES);
+	if (xid != hbt_remember_xid || !ItemPointerEquals(&itup->t_tid, &hbt_remember_tid))
+	{
+		MemoryContextReset(hbt_remember_cxt);
+		hbt_remembered = NIL;
+		hbt_remember_xid = xid;
+		hbt_remember_tid = itup->t_tid;
+	}
+	old = MemoryContextSwitchTo(hbt_remember_cxt);
+	foreach(lc, hbt_remembered)
+	{
+		r = lfirst(lc);
+		if (r->indexoid == RelationGetRelid(rel))
+		{
+			r->itup = CopyIndexTuple(itup);
+			MemoryContextSwitchTo(old);
+			return;
+		}
+	}
+	r = palloc(sizeof(HbtRemembered));
+	r->indexoid = RelationGetRelid(rel);
+	r->itup = CopyIndexTuple(itup);
+	hbt_remembered = lappend(hbt_remembered, r);
+	MemoryContextSwitchTo(old);
+}
+
+/* The entry this transaction last made in rel for row tid, or NULL. */
+IndexTuple
+hbt_remembered_entry(Relation rel, ItemPointer tid)
+{
+	ListCell   *lc;
+
+	if (hbt_remember_xid != GetCurrentTransactionIdIfAny() ||
+		!ItemPointerEquals(tid, &hbt_remember_tid))
+		return NULL;
+	foreach(lc, hbt_remembered)
+	{
+		HbtRemembered *r = lfirst(lc);
+
+		if (r->indexoid == RelationGetRelid(rel))
+			return r->itup;
+	}
+	return NULL;
 }

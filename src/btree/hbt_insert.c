@@ -877,7 +877,15 @@ hbt_insert(Relation rel, Relation heapRel, IndexTuple itup, HbtVersion *version,
 					is_unique = false;
 				else
 				{
-					char	   *desc = BuildIndexValueDescription(rel, values, isnull);
+					char	   *desc;
+
+					/*
+					 * As nbtree: a serializable transaction that could not
+					 * see the conflicting row fails on the rw-conflict
+					 * rather than on the constraint.
+					 */
+					CheckForSerializableConflictIn(rel, NULL, BufferGetBlockNumber(buf));
+					desc = BuildIndexValueDescription(rel, values, isnull);
 
 					ereport(ERROR,
 							(errcode(ERRCODE_UNIQUE_VIOLATION),

@@ -224,6 +224,19 @@ hbt_stamp_row(Relation heapRel, ItemPointer rowid, HeapTuple oldtup,
 			index_close(irel, RowExclusiveLock);
 			continue;
 		}
+		if (kill)
+		{
+			/* only what this transaction just inserted: no expressions */
+			IndexTuple	itup = hbt_remembered_entry(irel, rowid);
+
+			if (itup != NULL)
+			{
+				index_deform_tuple(itup, RelationGetDescr(irel), values, isnull);
+				hbt_stamp_entry(irel, heapRel, values, isnull, rowid, cid, true);
+			}
+			index_close(irel, RowExclusiveLock);
+			continue;
+		}
 		if (slot == NULL)
 		{
 			slot = MakeSingleTupleTableSlot(RelationGetDescr(heapRel),
