@@ -48,6 +48,8 @@ $PSQL -d "$DB" -c "CREATE EXTENSION pg_visibility" >/dev/null 2>&1 || echo "note
 declare -A LABEL=([heap]="heap+nbtree" [helios]="helios+nbtree" [hbt]="helios+helios_btree")
 declare -A TAM=([heap]=heap [helios]=helios [hbt]=helios)
 declare -A IAM=([heap]=btree [helios]=btree [hbt]=helios_btree)
+# keys of the nbtree configurations stay btree on helios tables
+declare -A ROUTE=([heap]="SET helios.btree_routing = off" [helios]="SET helios.btree_routing = off" [hbt]="SELECT 1")
 declare -A UNIQ=([heap]=UNIQUE [helios]=UNIQUE [hbt]=UNIQUE)
 HBT=""
 if [ "$(sql "$DB" "SELECT count(*) FROM pg_am WHERE amname = 'helios_btree' AND amtype = 'i'")" = 1 ]; then
@@ -97,11 +99,11 @@ make_table() {
 add_indexes() {
 	local t=$1 c=$2
 	if [ "${IAM[$c]}" = btree ]; then
-		sql "$DB" "ALTER TABLE $t ADD CONSTRAINT ${t}_pkey PRIMARY KEY (id)" >/dev/null || return 1
+		sql "$DB" "${ROUTE[$c]}" "ALTER TABLE $t ADD CONSTRAINT ${t}_pkey PRIMARY KEY (id)" >/dev/null || return 1
 	else
 		sql "$DB" "CREATE ${UNIQ[$c]} INDEX ${t}_pkey ON $t USING ${IAM[$c]} (id)" >/dev/null || return 1
 	fi
-	sql "$DB" "CREATE ${UNIQ[$c]} INDEX ${t}_k ON $t USING ${IAM[$c]} (k)" >/dev/null
+	sql "$DB" "${ROUTE[$c]}" "CREATE ${UNIQ[$c]} INDEX ${t}_k ON $t USING ${IAM[$c]} (k)" >/dev/null
 }
 # settle NAME: vacuum_settled (common.sh), printing "N% all-visible"
 settle() { echo "$(vacuum_settled "$DB" "$1") all-visible"; }
@@ -384,7 +386,7 @@ for r in $(seq 1 "$ROUNDS"); do
 			t=ins_$c
 			sql "$DB" "DROP TABLE IF EXISTS $t" \
 				"CREATE TABLE $t (id bigint NOT NULL, k int NOT NULL, v int NOT NULL) USING ${TAM[$c]} WITH (autovacuum_enabled = off)" \
-				"CREATE INDEX ${t}_k ON $t USING ${IAM[$c]} (k)" "CHECKPOINT" >/dev/null || continue
+				"${ROUTE[$c]}" "CREATE INDEX ${t}_k ON $t USING ${IAM[$c]} (k)" "CHECKPOINT" >/dev/null || continue
 			ms=$(timed "$DB" "INSERT INTO $t SELECT * FROM src_$kind") || continue
 			RUNS[ins_$kind $c]="${RUNS[ins_$kind $c]:-} $ms"
 			ISIZE[$kind $c]=$(sql "$DB" "SELECT pg_relation_size('${t}_k')")

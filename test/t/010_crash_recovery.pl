@@ -30,6 +30,8 @@ my $node = PostgreSQL::Test::Cluster->new('crash');
 $node->init;
 $node->append_conf('postgresql.conf', qq{
 shared_preload_libraries = 'helios'
+# keys stay btree: this test checks them with amcheck
+helios.btree_routing = off
 max_prepared_transactions = 5
 restart_after_crash = on
 autovacuum_naptime = '1s'

@@ -42,6 +42,8 @@ my $node = PostgreSQL::Test::Cluster->new('diff');
 $node->init;
 $node->append_conf('postgresql.conf', qq{
 shared_preload_libraries = 'helios'
+# keys stay btree: this test checks them with amcheck
+helios.btree_routing = off
 max_connections = 20
 autovacuum_naptime = '1s'
 log_min_messages = warning

@@ -38,6 +38,8 @@ my $primary = PostgreSQL::Test::Cluster->new('fwd_primary');
 $primary->init(allows_streaming => 1);
 $primary->append_conf('postgresql.conf', qq{
 shared_preload_libraries = 'helios'
+# keys stay btree: this test checks them with amcheck
+helios.btree_routing = off
 wal_consistency_checking = 'all'
 autovacuum = off
 max_connections = 20

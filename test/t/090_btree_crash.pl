@@ -182,10 +182,10 @@ my @groups = (
 	[
 		[ 'seq scan (t, g, pad)', $noidx, "SELECT $tgp FROM bt", qr/Seq Scan/ ],
 		[ 'bt_tg index-only scan', $ios, "SELECT $tgp FROM bt WHERE t > ''",
-		  qr/Index Only Scan using bt_tg/ ],
+		  qr/HeliosIndexOnlyScan\) on bt\s+Index: bt_tg\b/ ],
 		[ 'bt_tg backward index-only scan', $ios,
 		  "SELECT $tgp FROM (SELECT t, g, pad FROM bt WHERE t > '' ORDER BY t DESC, g DESC) s",
-		  qr/Index Only Scan Backward using bt_tg/ ],
+		  qr/HeliosIndexOnlyScan\) on bt\s+Index: bt_tg\s+Scan Direction: Backward/ ],
 	],
 	[
 		[ 'seq scan (k range)', $noidx,
@@ -288,7 +288,7 @@ sub check_recovered
 		[ 'c_t', 'SELECT count(*) FROM c_log l WHERE NOT EXISTS (SELECT 1 FROM c WHERE c.t = l.t)' ])
 	{
 		my $plan = $node->safe_psql('postgres', "$nl EXPLAIN (COSTS OFF) $q->[1]");
-		like($plan, qr/Index (Only )?Scan using $q->[0]/, "$label: lookups use $q->[0]")
+		like($plan, qr/(Index (Only )?Scan using $q->[0]|HeliosIndexOnlyScan\) on \S+\s+Index: $q->[0]\b)/, "$label: lookups use $q->[0]")
 		  or diag($plan);
 		is($node->safe_psql('postgres', "$nl $q->[1]"), '0',
 			"$label: every committed key is found through $q->[0]");
