@@ -69,6 +69,37 @@ hbt_log_insert(Relation rel, Buffer buf, OffsetNumber off, Item item, Size size)
 	PageSetLSN(BufferGetPage(buf), recptr);
 }
 
+/*
+ * Log the removal (deleted), freezing (frozen) and xmax clearing (cleared)
+ * of entries on leaf buf; offsets are those before the removal.
+ */
+void
+hbt_log_vacuum(Buffer buf, TransactionId latestRemoved,
+			   OffsetNumber *frozen, int nfrozen,
+			   OffsetNumber *cleared, int ncleared,
+			   OffsetNumber *deleted, int ndeleted)
+{
+	xl_hbt_vacuum xlrec;
+	XLogRecPtr	recptr;
+
+	xlrec.subop = HBT_XLOG_VACUUM;
+	xlrec.latestRemoved = latestRemoved;
+	xlrec.nfrozen = nfrozen;
+	xlrec.ncleared = ncleared;
+	xlrec.ndeleted = ndeleted;
+	XLogBeginInsert();
+	XLogRegisterData((char *) &xlrec, SizeOfHbtVacuum);
+	if (nfrozen)
+		XLogRegisterData((char *) frozen, nfrozen * sizeof(OffsetNumber));
+	if (ncleared)
+		XLogRegisterData((char *) cleared, ncleared * sizeof(OffsetNumber));
+	if (ndeleted)
+		XLogRegisterData((char *) deleted, ndeleted * sizeof(OffsetNumber));
+	XLogRegisterBuffer(0, buf, REGBUF_STANDARD);
+	recptr = XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_BTREE);
+	PageSetLSN(BufferGetPage(buf), recptr);
+}
+
 /* Log full images of bufs (all exclusively locked and dirty). */
 XLogRecPtr
 hbt_log_images(Buffer *bufs, int nbufs)
@@ -166,22 +197,7 @@ hbt_prune_page(Relation rel, Relation heapRel, Buffer buf)
 	opaque->hbt_flags &= ~HBT_HAS_GARBAGE;
 	MarkBufferDirty(buf);
 	if (HbtNeedsWAL(rel))
-	{
-		xl_hbt_vacuum xlrec;
-		XLogRecPtr	recptr;
-
-		xlrec.subop = HBT_XLOG_VACUUM;
-		xlrec.latestRemoved = latestRemoved;
-		xlrec.nfrozen = 0;
-		xlrec.ncleared = 0;
-		xlrec.ndeleted = ndeletable;
-		XLogBeginInsert();
-		XLogRegisterData((char *) &xlrec, SizeOfHbtVacuum);
-		XLogRegisterData((char *) deletable, ndeletable * sizeof(OffsetNumber));
-		XLogRegisterBuffer(0, buf, REGBUF_STANDARD);
-		recptr = XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_BTREE);
-		PageSetLSN(page, recptr);
-	}
+		hbt_log_vacuum(buf, latestRemoved, NULL, 0, NULL, 0, deletable, ndeletable);
 	END_CRIT_SECTION();
 	return ndeletable;
 }

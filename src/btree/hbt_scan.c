@@ -329,6 +329,39 @@ hbt_entry_passes(IndexScanDesc scan, HbtVersion *v, Buffer buf, bool mvcc)
  */
 
 /*
+ * Copy the entry at off into *item (and its tuple into the workspace, for
+ * index-only scans) if it passes the keys and the snapshot: returns 1 if
+ * so.  Sets *stopped when the entry is past the end of the scan.
+ */
+static int
+hbt_collect(IndexScanDesc scan, Page page, OffsetNumber off, Buffer buf,
+			ScanDirection dir, bool mvcc, HbtScanItem *item, Size *tupoff,
+			bool *stopped)
+{
+	HbtScanOpaque so = (HbtScanOpaque) scan->opaque;
+	IndexTuple	itup = (IndexTuple) PageGetItem(page, PageGetItemId(page, off));
+
+	if (hbt_past_end(scan, itup, dir))
+	{
+		*stopped = true;
+		return 0;
+	}
+	if (!hbt_checkkeys(scan, itup) ||
+		!hbt_entry_passes(scan, HbtEntryVersion(itup), buf, mvcc))
+		return 0;
+	item->tid = itup->t_tid;
+	if (scan->xs_want_itup)
+	{
+		Size		len = IndexTupleSize(itup);
+
+		item->tupleOffset = *tupoff;
+		memcpy(so->tuples + *tupoff, itup, len);
+		*tupoff += MAXALIGN(len);
+	}
+	return 1;
+}
+
+/*
  * Copy the qualifying, visible entries of the share-locked leaf buf, from
  * off in direction dir, into so->pos.  Returns whether any qualified.
  */
@@ -365,31 +398,8 @@ hbt_readpage(IndexScanDesc scan, Buffer buf, OffsetNumber off, ScanDirection dir
 	if (ScanDirectionIsForward(dir))
 	{
 		pos->moreLeft = off <= first ? opaque->hbt_prev != HBT_NONE : false;
-		for (; off <= maxoff; off++)
-		{
-			IndexTuple	itup = (IndexTuple) PageGetItem(page, PageGetItemId(page, off));
-			HbtVersion *v = HbtEntryVersion(itup);
-
-			if (hbt_past_end(scan, itup, dir))
-			{
-				stopped = true;
-				break;
-			}
-			if (!hbt_checkkeys(scan, itup))
-				continue;
-			if (!hbt_entry_passes(scan, v, buf, mvcc))
-				continue;
-			tmp[n].tid = itup->t_tid;
-			if (scan->xs_want_itup)
-			{
-				Size		len = IndexTupleSize(itup);
-
-				tmp[n].tupleOffset = tupoff;
-				memcpy(so->tuples + tupoff, itup, len);
-				tupoff += MAXALIGN(len);
-			}
-			n++;
-		}
+		for (; off <= maxoff && !stopped; off++)
+			n += hbt_collect(scan, page, off, buf, dir, mvcc, &tmp[n], &tupoff, &stopped);
 		pos->moreRight = !stopped && opaque->hbt_next != HBT_NONE;
 		memcpy(pos->items, tmp, n * sizeof(HbtScanItem));
 		pos->first = 0;
@@ -401,31 +411,8 @@ hbt_readpage(IndexScanDesc scan, Buffer buf, OffsetNumber off, ScanDirection dir
 		pos->moreRight = off >= maxoff ? opaque->hbt_next != HBT_NONE : false;
 		if (off > maxoff)
 			off = maxoff;
-		for (; off >= first; off--)
-		{
-			IndexTuple	itup = (IndexTuple) PageGetItem(page, PageGetItemId(page, off));
-			HbtVersion *v = HbtEntryVersion(itup);
-
-			if (hbt_past_end(scan, itup, dir))
-			{
-				stopped = true;
-				break;
-			}
-			if (!hbt_checkkeys(scan, itup))
-				continue;
-			if (!hbt_entry_passes(scan, v, buf, mvcc))
-				continue;
-			tmp[n].tid = itup->t_tid;
-			if (scan->xs_want_itup)
-			{
-				Size		len = IndexTupleSize(itup);
-
-				tmp[n].tupleOffset = tupoff;
-				memcpy(so->tuples + tupoff, itup, len);
-				tupoff += MAXALIGN(len);
-			}
-			n++;
-		}
+		for (; off >= first && !stopped; off--)
+			n += hbt_collect(scan, page, off, buf, dir, mvcc, &tmp[n], &tupoff, &stopped);
 		pos->moreLeft = !stopped && opaque->hbt_prev != HBT_NONE;
 		/* keep items in page order */
 		for (int i = 0; i < n; i++)

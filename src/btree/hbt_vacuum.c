@@ -78,27 +78,8 @@ hbt_vacuum_page(Relation rel, Buffer buf, GlobalVisState *vistest,
 	opaque->hbt_flags &= ~HBT_HAS_GARBAGE;
 	MarkBufferDirty(buf);
 	if (RelationNeedsWAL(rel))
-	{
-		xl_hbt_vacuum xlrec;
-		XLogRecPtr	recptr;
-
-		xlrec.subop = HBT_XLOG_VACUUM;
-		xlrec.latestRemoved = latestRemoved;
-		xlrec.nfrozen = nfrozen;
-		xlrec.ncleared = ncleared;
-		xlrec.ndeleted = ndeleted;
-		XLogBeginInsert();
-		XLogRegisterData((char *) &xlrec, SizeOfHbtVacuum);
-		if (nfrozen)
-			XLogRegisterData((char *) frozen, nfrozen * sizeof(OffsetNumber));
-		if (ncleared)
-			XLogRegisterData((char *) cleared, ncleared * sizeof(OffsetNumber));
-		if (ndeleted)
-			XLogRegisterData((char *) deleted, ndeleted * sizeof(OffsetNumber));
-		XLogRegisterBuffer(0, buf, REGBUF_STANDARD);
-		recptr = XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_BTREE);
-		PageSetLSN(page, recptr);
-	}
+		hbt_log_vacuum(buf, latestRemoved, frozen, nfrozen, cleared, ncleared,
+					   deleted, ndeleted);
 	END_CRIT_SECTION();
 }
 

@@ -69,5 +69,9 @@ extern bool hbt_building;
 extern void hbt_log_insert(Relation rel, Buffer buf, OffsetNumber off,
 						   Item item, Size size);
 extern XLogRecPtr hbt_log_images(Buffer *bufs, int nbufs);
+extern void hbt_log_vacuum(Buffer buf, TransactionId latestRemoved,
+						   OffsetNumber *frozen, int nfrozen,
+						   OffsetNumber *cleared, int ncleared,
+						   OffsetNumber *deleted, int ndeleted);
 
 #endif							/* HBT_XLOG_H */

@@ -838,53 +838,41 @@ hios_end(CustomScanState *node)
 		index_close(hs->indexrel, NoLock);
 }
 
+/*
+ * Inside an EvalPlanQual recheck that substitutes this relation's row, mark
+ * and restore have nothing to do (see ExecIndexOnlyMarkPos()); returns
+ * true then.
+ */
+static bool
+hios_epq_substituted(CustomScanState *node, const char *what)
+{
+	EPQState   *epqstate = node->ss.ps.state->es_epq_active;
+	Index		scanrelid;
+
+	if (epqstate == NULL)
+		return false;
+	scanrelid = ((Scan *) node->ss.ps.plan)->scanrelid;
+	Assert(scanrelid > 0);
+	if (epqstate->relsubs_slot[scanrelid - 1] == NULL &&
+		epqstate->relsubs_rowmark[scanrelid - 1] == NULL)
+		return false;
+	if (!epqstate->relsubs_done[scanrelid - 1])
+		elog(ERROR, "unexpected %s call in EPQ recheck", what);
+	return true;
+}
+
 static void
 hios_mark_pos(CustomScanState *node)
 {
-	HeliosIOScanState *hs = (HeliosIOScanState *) node;
-	EState	   *estate = node->ss.ps.state;
-	EPQState   *epqstate = estate->es_epq_active;
-
-	if (epqstate != NULL)
-	{
-		/* see ExecIndexOnlyMarkPos() */
-		Index		scanrelid = ((Scan *) node->ss.ps.plan)->scanrelid;
-
-		Assert(scanrelid > 0);
-		if (epqstate->relsubs_slot[scanrelid - 1] != NULL ||
-			epqstate->relsubs_rowmark[scanrelid - 1] != NULL)
-		{
-			if (!epqstate->relsubs_done[scanrelid - 1])
-				elog(ERROR, "unexpected mark position call in EPQ recheck");
-			return;
-		}
-	}
-
-	index_markpos(hs->scandesc);
+	if (!hios_epq_substituted(node, "mark position"))
+		index_markpos(((HeliosIOScanState *) node)->scandesc);
 }
 
 static void
 hios_restr_pos(CustomScanState *node)
 {
-	HeliosIOScanState *hs = (HeliosIOScanState *) node;
-	EState	   *estate = node->ss.ps.state;
-	EPQState   *epqstate = estate->es_epq_active;
-
-	if (epqstate != NULL)
-	{
-		Index		scanrelid = ((Scan *) node->ss.ps.plan)->scanrelid;
-
-		Assert(scanrelid > 0);
-		if (epqstate->relsubs_slot[scanrelid - 1] != NULL ||
-			epqstate->relsubs_rowmark[scanrelid - 1] != NULL)
-		{
-			if (!epqstate->relsubs_done[scanrelid - 1])
-				elog(ERROR, "unexpected restore position call in EPQ recheck");
-			return;
-		}
-	}
-
-	index_restrpos(hs->scandesc);
+	if (!hios_epq_substituted(node, "restore position"))
+		index_restrpos(((HeliosIOScanState *) node)->scandesc);
 }
 
 /*
