@@ -15,6 +15,10 @@
 #define HELIOS_RMGR_ID		173
 #define HELIOS_RMGR_NAME	"helios"
 
+/* the access methods' names, as the install script creates them */
+#define HELIOS_TABLE_AM_NAME	"helios"
+#define HBT_AM_NAME				"helios_btree"
+
 extern void helios_check_preloaded(void);
 
 #endif							/* HELIOS_H */

@@ -122,6 +122,20 @@ typedef struct HbtPivotTid
 #define HbtPivotSize(itup)		(IndexTupleSize(itup) + sizeof(HbtPivotTid))
 #define HbtPivotChild(itup)		ItemPointerGetBlockNumberNoCheck(&(itup)->t_tid)
 
+/*
+ * The row TID of item itup at off: pivots (internal items, high keys) keep
+ * it after the tuple, entries in t_tid.
+ */
+static inline ItemPointer
+hbt_item_rowtid(Page page, OffsetNumber off, IndexTuple itup)
+{
+	HbtPageOpaque opaque = HbtPageGetOpaque(page);
+	bool		pivot = !HbtPageIsLeaf(opaque) ||
+		(off == HBT_HIKEY && !HbtPageIsRightmost(opaque));
+
+	return pivot ? HbtPivotRowTid(itup) : &itup->t_tid;
+}
+
 /* The largest leaf entry: three fit on a page with its high key. */
 #define HBT_MAX_ITEM_SIZE \
 	MAXALIGN_DOWN((BLCKSZ - MAXALIGN(SizeOfPageHeaderData + 4 * sizeof(ItemIdData)) - \
@@ -222,6 +236,8 @@ extern void hbt_get_root(Relation rel, BlockNumber *root, uint32 *level);
 extern void hbt_invalidate_root(Relation rel);
 extern BlockNumber hbt_cached_rightmost(Relation rel);
 extern void hbt_set_cached_rightmost(Relation rel, BlockNumber blkno);
+extern Oid	hbt_am_oid(void);
+extern Oid	hbt_relam(Oid relid);
 
 /* hbt_key.c */
 extern void hbt_key_set_fast(ScanKey sk);

@@ -66,14 +66,11 @@ hbt_build_version(HbtBuildState *bs, HeapTuple tuple, HbtVersion *v)
 	v->xmax = InvalidTransactionId;
 	v->flags = HBT_XMAX_INVALID;
 
-	if (HeapTupleHeaderXminFrozen(htup) ||
-		(HeapTupleHeaderXminCommitted(htup) &&
-		 TransactionIdPrecedes(xmin, bs->oldestXmin)))
-		v->flags |= HBT_XMIN_FROZEN;
-	else if (!TransactionIdIsNormal(xmin))
-		v->flags |= HBT_XMIN_FROZEN;
-	else if (hbt_xid_status(xmin) == HBT_XID_COMMITTED &&
-			 TransactionIdPrecedes(xmin, bs->oldestXmin))
+	/* every snapshot sees it: committed before the oldest running xmin */
+	if (HeapTupleHeaderXminFrozen(htup) || !TransactionIdIsNormal(xmin) ||
+		(TransactionIdPrecedes(xmin, bs->oldestXmin) &&
+		 (HeapTupleHeaderXminCommitted(htup) ||
+		  hbt_xid_status(xmin) == HBT_XID_COMMITTED)))
 		v->flags |= HBT_XMIN_FROZEN;
 
 	/* deleted, or updated to a new row: the key's association ends */

@@ -190,15 +190,11 @@ hbt_compare(Relation rel, HbtKey key, Page page, OffsetNumber off)
 {
 	HbtPageOpaque opaque = HbtPageGetOpaque(page);
 	IndexTuple	itup;
-	bool		pivot;
 
 	if (!HbtPageIsLeaf(opaque) && off == HbtFirstDataKey(opaque))
 		return 1;
 	itup = (IndexTuple) PageGetItem(page, PageGetItemId(page, off));
-	pivot = !HbtPageIsLeaf(opaque) ||
-		(off == HBT_HIKEY && !HbtPageIsRightmost(opaque));
-	return hbt_compare_tuple(rel, key, itup,
-							 pivot ? HbtPivotRowTid(itup) : &itup->t_tid);
+	return hbt_compare_tuple(rel, key, itup, hbt_item_rowtid(page, off, itup));
 }
 
 /*

@@ -13,11 +13,14 @@
  */
 #include "postgres.h"
 
+#include "commands/defrem.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 
 #include "btree/hbt.h"
+#include "helios.h"
 
 /* What rd_amcache holds: the root as last seen, and the fast-path leaf. */
 typedef struct HbtCache
@@ -205,4 +208,30 @@ void
 hbt_set_cached_rightmost(Relation rel, BlockNumber blkno)
 {
 	hbt_cache(rel)->rightmost = blkno;
+}
+
+/* helios_btree's OID in this database; InvalidOid without the extension */
+Oid
+hbt_am_oid(void)
+{
+	return get_index_am_oid(HBT_AM_NAME, true);
+}
+
+/*
+ * A relation's access method, read from the catalog (no lock, no relcache
+ * entry); InvalidOid if there is no such relation.
+ */
+Oid
+hbt_relam(Oid relid)
+{
+	HeapTuple	tup;
+	Oid			relam = InvalidOid;
+
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (HeapTupleIsValid(tup))
+	{
+		relam = ((Form_pg_class) GETSTRUCT(tup))->relam;
+		ReleaseSysCache(tup);
+	}
+	return relam;
 }

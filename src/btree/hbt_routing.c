@@ -68,7 +68,9 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
+#include "btree/hbt.h"
 #include "btree/hbt_routing.h"
+#include "helios.h"
 
 bool		hbt_routing_enabled = true;
 
@@ -89,32 +91,6 @@ static List *hbt_selfref_keys = NIL;
  *		catalog helpers
  * ----------------------------------------------------------------
  */
-
-/* helios_btree's OID in this database; InvalidOid without the extension */
-static Oid
-hbt_am_oid(void)
-{
-	return get_index_am_oid(HBT_AM_NAME, true);
-}
-
-/*
- * A relation's access method, read from the catalog (no lock, no relcache
- * entry); InvalidOid if there is no such relation.
- */
-static Oid
-hbt_relam(Oid relid)
-{
-	HeapTuple	tup;
-	Oid			relam = InvalidOid;
-
-	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (HeapTupleIsValid(tup))
-	{
-		relam = ((Form_pg_class) GETSTRUCT(tup))->relam;
-		ReleaseSysCache(tup);
-	}
-	return relam;
-}
 
 /*
  * Is relid a table routing applies to: an ordinary table (neither

@@ -11,8 +11,6 @@
 #define HBT_ROUTING_H
 
 /* names of the access methods, as created by the install script */
-#define HBT_AM_NAME				"helios_btree"
-#define HELIOS_TABLE_AM_NAME	"helios"
 
 /* helios.btree_routing */
 extern bool hbt_routing_enabled;

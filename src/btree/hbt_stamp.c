@@ -20,16 +20,11 @@
 #include "access/xact.h"
 #include "access/xloginsert.h"
 #include "catalog/index.h"
-#include "catalog/pg_class.h"
-#include "access/htup_details.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
-#include "commands/defrem.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
-#include "utils/lsyscache.h"
 #include "utils/rel.h"
-#include "utils/syscache.h"
 
 #include "btree/hbt.h"
 #include "btree/hbt_xlog.h"
@@ -171,22 +166,13 @@ hbt_table_has_hbt(Relation heapRel)
 	e = hash_search(hbt_tables, &relid, HASH_FIND, NULL);
 	if (e == NULL)
 	{
-		Oid			amoid = get_index_am_oid("helios_btree", true);
+		Oid			amoid = hbt_am_oid();
 		List	   *indexoids = RelationGetIndexList(heapRel);
 		ListCell   *lc;
 		bool		has = false;
 
 		foreach(lc, indexoids)
-		{
-			HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(lfirst_oid(lc)));
-
-			if (HeapTupleIsValid(tup))
-			{
-				has |= OidIsValid(amoid) &&
-					((Form_pg_class) GETSTRUCT(tup))->relam == amoid;
-				ReleaseSysCache(tup);
-			}
-		}
+			has |= OidIsValid(amoid) && hbt_relam(lfirst_oid(lc)) == amoid;
 		list_free(indexoids);
 		e = hash_search(hbt_tables, &relid, HASH_ENTER, &found);
 		e->has_hbt = has;

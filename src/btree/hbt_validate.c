@@ -33,8 +33,8 @@
 #include "utils/syscache.h"
 
 #include "btree/hbt_validate.h"
+#include "helios.h"
 
-#define HBT_AMNAME	"helios_btree"
 
 /* all five btree strategies, as a bitmask indexed by strategy number */
 #define HBT_ALL_STRATEGIES \
@@ -115,7 +115,7 @@ hbt_validate(Oid opclassoid)
 				ereport(INFO,
 						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 						 errmsg("operator family \"%s\" of access method %s contains function %s with invalid support number %d",
-								opfamilyname, HBT_AMNAME,
+								opfamilyname, HBT_AM_NAME,
 								format_procedure(procform->amproc),
 								procform->amprocnum)));
 				result = false;
@@ -127,7 +127,7 @@ hbt_validate(Oid opclassoid)
 			ereport(INFO,
 					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 					 errmsg("operator family \"%s\" of access method %s contains function %s with wrong signature for support number %d",
-							opfamilyname, HBT_AMNAME,
+							opfamilyname, HBT_AM_NAME,
 							format_procedure(procform->amproc),
 							procform->amprocnum)));
 			result = false;
@@ -147,7 +147,7 @@ hbt_validate(Oid opclassoid)
 			ereport(INFO,
 					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 					 errmsg("operator family \"%s\" of access method %s contains operator %s with invalid strategy number %d",
-							opfamilyname, HBT_AMNAME,
+							opfamilyname, HBT_AM_NAME,
 							format_operator(oprform->amopopr),
 							oprform->amopstrategy)));
 			result = false;
@@ -160,7 +160,7 @@ hbt_validate(Oid opclassoid)
 			ereport(INFO,
 					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 					 errmsg("operator family \"%s\" of access method %s contains invalid ORDER BY specification for operator %s",
-							opfamilyname, HBT_AMNAME,
+							opfamilyname, HBT_AM_NAME,
 							format_operator(oprform->amopopr))));
 			result = false;
 		}
@@ -173,7 +173,7 @@ hbt_validate(Oid opclassoid)
 			ereport(INFO,
 					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 					 errmsg("operator family \"%s\" of access method %s contains operator %s with wrong signature",
-							opfamilyname, HBT_AMNAME,
+							opfamilyname, HBT_AM_NAME,
 							format_operator(oprform->amopopr))));
 			result = false;
 		}
@@ -208,7 +208,7 @@ hbt_validate(Oid opclassoid)
 			ereport(INFO,
 					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 					 errmsg("operator family \"%s\" of access method %s is missing operator(s) for types %s and %s",
-							opfamilyname, HBT_AMNAME,
+							opfamilyname, HBT_AM_NAME,
 							format_type_be(thisgroup->lefttype),
 							format_type_be(thisgroup->righttype))));
 			result = false;
@@ -218,7 +218,7 @@ hbt_validate(Oid opclassoid)
 			ereport(INFO,
 					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 					 errmsg("operator family \"%s\" of access method %s is missing support function for types %s and %s",
-							opfamilyname, HBT_AMNAME,
+							opfamilyname, HBT_AM_NAME,
 							format_type_be(thisgroup->lefttype),
 							format_type_be(thisgroup->righttype))));
 			result = false;
@@ -232,7 +232,7 @@ hbt_validate(Oid opclassoid)
 		ereport(INFO,
 				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 				 errmsg("operator class \"%s\" of access method %s is missing operator(s)",
-						opclassname, HBT_AMNAME)));
+						opclassname, HBT_AM_NAME)));
 		result = false;
 	}
 
@@ -248,7 +248,7 @@ hbt_validate(Oid opclassoid)
 		ereport(INFO,
 				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 				 errmsg("operator family \"%s\" of access method %s is missing cross-type operator(s)",
-						opfamilyname, HBT_AMNAME)));
+						opfamilyname, HBT_AM_NAME)));
 		result = false;
 	}
 

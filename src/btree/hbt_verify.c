@@ -36,23 +36,13 @@
 					RelationGetRelationName(rel), (blk)), \
 			 errdetail(__VA_ARGS__)))
 
-static ItemPointer
-item_rowtid(Page page, OffsetNumber off, IndexTuple itup)
-{
-	HbtPageOpaque opaque = HbtPageGetOpaque(page);
-	bool		pivot = !HbtPageIsLeaf(opaque) ||
-		(off == HBT_HIKEY && !HbtPageIsRightmost(opaque));
-
-	return pivot ? HbtPivotRowTid(itup) : &itup->t_tid;
-}
-
 /* Key of the item at off, with its row TID. */
 static void
 item_key(Relation rel, Page page, OffsetNumber off, HbtKey key)
 {
 	IndexTuple	itup = (IndexTuple) PageGetItem(page, PageGetItemId(page, off));
 
-	hbt_key_from_tuple(rel, key, itup, item_rowtid(page, off, itup));
+	hbt_key_from_tuple(rel, key, itup, hbt_item_rowtid(page, off, itup));
 }
 
 static void

@@ -60,13 +60,12 @@
 #include "utils/rel.h"
 #include "utils/ruleutils.h"
 #include "utils/snapmgr.h"
-#include "utils/syscache.h"
 
+#include "btree/hbt.h"
+#include "helios.h"
 #include "scan/helios_ioscan.h"
 
 #define HIOS_NAME			"HeliosIndexOnlyScan"
-#define HELIOS_TABLE_AM		"helios"
-#define HELIOS_INDEX_AM		"helios_btree"
 
 /*
  * CustomScan.custom_private is an integer list with these members.
@@ -294,8 +293,6 @@ hios_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 {
 	Oid			index_am;
 	Oid			table_am;
-	Oid			relam;
-	HeapTuple	tp;
 	List	   *eligible = NIL;
 	List	   *saved_pathlist;
 	List	   *saved_partial_pathlist;
@@ -321,19 +318,14 @@ hios_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 		return;
 
 	/* Both access methods exist only where the extension is installed. */
-	index_am = get_index_am_oid(HELIOS_INDEX_AM, true);
+	index_am = hbt_am_oid();
 	if (!OidIsValid(index_am))
 		return;
-	table_am = get_table_am_oid(HELIOS_TABLE_AM, true);
+	table_am = get_table_am_oid(HELIOS_TABLE_AM_NAME, true);
 	if (!OidIsValid(table_am))
 		return;
 
-	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(rte->relid));
-	if (!HeapTupleIsValid(tp))
-		return;
-	relam = ((Form_pg_class) GETSTRUCT(tp))->relam;
-	ReleaseSysCache(tp);
-	if (relam != table_am)
+	if (hbt_relam(rte->relid) != table_am)
 		return;
 
 	foreach(lc, rel->indexlist)
