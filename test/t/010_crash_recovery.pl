@@ -24,7 +24,6 @@ use FindBin;
 use lib $FindBin::RealBin;
 use HeliosTwins;
 use IPC::Run;
-use Time::HiRes qw(usleep);
 
 my $node = PostgreSQL::Test::Cluster->new('crash');
 $node->init;
@@ -93,19 +92,6 @@ PostgreSQL::Test::Utils::append_to_file($script,
 	. "COMMIT;\n");
 
 # every column of every row, in key order
-# Wait until the server accepts connections again (pg_isready exit 0).
-sub wait_accepting
-{
-	my ($node) = @_;
-	for (1 .. 10 * $PostgreSQL::Test::Utils::timeout_default)
-	{
-		return if system('pg_isready', '-q', '-h', $node->host,
-			'-p', $node->port) == 0;
-		usleep(100_000);
-	}
-	die "server did not accept connections again";
-}
-
 sub fingerprint
 {
 	my ($tab, $where) = @_;

@@ -92,17 +92,6 @@ sub compare
 	is(answers($standby, 1), answers($primary, 1), "$label: hot standby returns the same rows as the primary");
 }
 
-# run SQL on a node; a failure is a test failure, not the end of the test
-sub run_sql
-{
-	my ($node, $label, $sql) = @_;
-	my $timed_out;
-	my ($ret, $out, $err) = $node->psql('postgres', $sql, on_error_stop => 1,
-		timeout => $PostgreSQL::Test::Utils::timeout_default, timed_out => \$timed_out);
-	ok(!$timed_out && defined($ret) && $ret == 0, "$label: runs without error")
-	  or diag($timed_out ? 'timed out' : $err);
-}
-
 # --- the workload --------------------------------------------------------
 run_sql($primary, 'main workload', q{
 CREATE TABLE w (k int PRIMARY KEY, g int, v int, t text) USING helios;

@@ -59,17 +59,6 @@ $standby->init_from_backup($primary, 'b', has_streaming => 1);
 $standby->append_conf('postgresql.conf', "hot_standby = on\n");
 $standby->start;
 
-# run SQL on a node; a failure is a test failure, not the end of the test
-sub run_sql
-{
-	my ($node, $label, $sql) = @_;
-	my $timed_out;
-	my ($ret, $out, $err) = $node->psql('postgres', $sql, on_error_stop => 1,
-		timeout => $PostgreSQL::Test::Utils::timeout_default, timed_out => \$timed_out);
-	ok(!$timed_out && defined($ret) && $ret == 0, "$label: runs without error")
-	  or diag($timed_out ? 'timed out' : $err);
-}
-
 my $start_lsn = $primary->lsn('insert');
 
 # a text key: md5-like hex (pglz cannot compress it), ~1 KB for one row in 3
@@ -265,18 +254,6 @@ COMMIT;
 \endif
 });
 
-# Wait until the server accepts connections again (pg_isready exit 0).
-sub wait_accepting
-{
-	for (1 .. 10 * $PostgreSQL::Test::Utils::timeout_default)
-	{
-		return if system('pg_isready', '-q', '-h', $node->host,
-			'-p', $node->port) == 0;
-		usleep(100_000);
-	}
-	die "server did not accept connections again";
-}
-
 sub check_recovered
 {
 	my ($label) = @_;
@@ -356,7 +333,7 @@ for my $round (1 .. 2)
 		note("killing backend $pid with SIGKILL");
 		kill('KILL', $pid);
 		$node->wait_for_log(qr/all server processes terminated; reinitializing/, $log_offset);
-		wait_accepting();
+		wait_accepting($node);
 		$bench->finish;
 	}
 	ok($node->poll_query_until('postgres', 'SELECT NOT pg_is_in_recovery()'),

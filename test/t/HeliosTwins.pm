@@ -1,5 +1,6 @@
 # Helpers shared by the TAP tests that run every change on a helios table
-# and on its heap twin, and by those that replay WAL on a standby.
+# and on its heap twin, by those that replay WAL on a standby, and by those
+# that crash a server.
 package HeliosTwins;
 
 use strict;
@@ -7,8 +8,9 @@ use warnings;
 use Exporter 'import';
 use PostgreSQL::Test::Utils;
 use Test::More;
+use Time::HiRes qw(usleep);
 
-our @EXPORT = qw(twin_check_sql both_sql check_replay_logs);
+our @EXPORT = qw(twin_check_sql both_sql check_replay_logs run_sql wait_accepting);
 
 # SQL creating twin_check(what, h, p): raises a non-retryable error (which
 # aborts the pgbench client) when the two halves of a statement did not
@@ -49,6 +51,30 @@ sub check_replay_logs
 		unlike($log, qr/PANIC|TRAP:|terminated by signal/,
 			$node->name . ': no crash');
 	}
+}
+
+# run SQL on a node; a failure is a test failure, not the end of the test
+sub run_sql
+{
+	my ($node, $label, $sql) = @_;
+	my $timed_out;
+	my ($ret, $out, $err) = $node->psql('postgres', $sql, on_error_stop => 1,
+		timeout => $PostgreSQL::Test::Utils::timeout_default, timed_out => \$timed_out);
+	ok(!$timed_out && defined($ret) && $ret == 0, "$label: runs without error")
+	  or diag($timed_out ? 'timed out' : $err);
+}
+
+# Wait until the node accepts connections again (pg_isready exit 0).
+sub wait_accepting
+{
+	my ($node) = @_;
+	for (1 .. 10 * $PostgreSQL::Test::Utils::timeout_default)
+	{
+		return if system('pg_isready', '-q', '-h', $node->host,
+			'-p', $node->port) == 0;
+		usleep(100_000);
+	}
+	die "server did not accept connections again";
 }
 
 1;
