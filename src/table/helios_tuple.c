@@ -20,20 +20,18 @@
 #include "table/helios_page.h"
 #include "table/helios_tuple.h"
 
-HeliosLayout *
-helios_layout_build(TupleDesc tupdesc, MemoryContext mcxt)
+/*
+ * Fill one layout of tupdesc: var slots of var_width bytes (2, or 4 for the
+ * wide layout).  Returns false if the fixed region does not fit a page.
+ */
+static bool
+helios_layout_fill(HeliosLayout *layout, TupleDesc tupdesc, int var_width)
 {
-	int			natts = tupdesc->natts;
-	HeliosLayout *layout;
 	uint32		off = 0;
 
-	layout = MemoryContextAlloc(mcxt, offsetof(HeliosLayout, attrs) +
-								sizeof(HeliosAttrSlot) * Max(natts, 1));
-	layout->natts = natts;
-	layout->fixed_end = MemoryContextAlloc(mcxt, sizeof(uint16) * (natts + 1));
+	layout->natts = tupdesc->natts;
 	layout->fixed_end[0] = 0;
-
-	for (int i = 0; i < natts; i++)
+	for (int i = 0; i < tupdesc->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
 		HeliosAttrSlot *slot = &layout->attrs[i];
@@ -41,8 +39,12 @@ helios_layout_build(TupleDesc tupdesc, MemoryContext mcxt)
 		slot->attlen = att->attlen;
 		slot->attbyval = att->attbyval;
 		slot->attalign = att->attalign;
+		/* heaptuple.c's VARLENA_ATT_IS_PACKABLE */
+		slot->packable = (att->attlen == -1 &&
+						  att->attstorage != TYPSTORAGE_PLAIN);
 		if (att->attlen < 0)
-			slot->fetch = HELIOS_FETCH_VAR;
+			slot->fetch = var_width == sizeof(uint16) ?
+				HELIOS_FETCH_VAR : HELIOS_FETCH_VAR32;
 		else if (!att->attbyval)
 			slot->fetch = HELIOS_FETCH_BYREF;
 		else if (att->attlen == sizeof(int64))
@@ -65,18 +67,48 @@ helios_layout_build(TupleDesc tupdesc, MemoryContext mcxt)
 		}
 		else
 		{
-			/* varlena or cstring: a 2-byte offset into the var area */
-			off = TYPEALIGN(sizeof(uint16), off);
+			/* varlena or cstring: an offset into the var area */
+			off = TYPEALIGN(var_width, off);
 			slot->off = off;
-			off += sizeof(uint16);
+			off += var_width;
 		}
-		if (off > HeliosMaxTupleSize)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("helios rows cannot hold %d columns of these types", natts),
-					 errdetail("The fixed part of a row would exceed %zu bytes.",
-							   (Size) HeliosMaxTupleSize)));
+		if (off > PG_UINT16_MAX)
+			return false;
 		layout->fixed_end[i + 1] = off;
+	}
+	/* only the narrow layout is stored; the wide one follows from it */
+	return off <= HeliosMaxTupleSize || var_width != sizeof(uint16);
+}
+
+HeliosLayout *
+helios_layout_build(TupleDesc tupdesc, MemoryContext mcxt)
+{
+	int			natts = tupdesc->natts;
+	Size		one = MAXALIGN(offsetof(HeliosLayout, attrs) +
+							   sizeof(HeliosAttrSlot) * Max(natts, 1));
+	Size		ends = MAXALIGN(sizeof(uint16) * (natts + 1));
+	char	   *mem;
+	HeliosLayout *layout;
+	HeliosLayout *wide;
+
+	/* both layouts and their fixed_end arrays in one chunk */
+	mem = MemoryContextAlloc(mcxt, 2 * (one + ends));
+	layout = (HeliosLayout *) mem;
+	wide = (HeliosLayout *) (mem + one);
+	layout->fixed_end = (uint16 *) (mem + 2 * one);
+	wide->fixed_end = (uint16 *) (mem + 2 * one + ends);
+	layout->wide = wide;
+	wide->wide = wide;
+
+	if (!helios_layout_fill(layout, tupdesc, sizeof(uint16)) ||
+		!helios_layout_fill(wide, tupdesc, sizeof(uint32)))
+	{
+		pfree(mem);
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("helios rows cannot hold %d columns of these types", natts),
+				 errdetail("The fixed part of a row would exceed %zu bytes.",
+						   (Size) HeliosMaxTupleSize)));
 	}
 	return layout;
 }
@@ -103,17 +135,20 @@ helios_header_size(int natts, bool hasnull, bool forwarded)
 }
 
 /*
- * Space a varlena value takes in the var area at offset off, and the value
- * in the form it is stored (short header where possible, as heap does).
+ * Space a variable-width value takes in the var area at offset off, and
+ * the value in the form it is stored, by heap's rules (fill_val): short
+ * and external values as they are, packable values converted to a short
+ * header where they fit one, every other value with its 4-byte header at
+ * its alignment.
  */
 static Size
-helios_var_size(Datum value, int16 attlen, char attalign, Size off,
+helios_var_size(Datum value, const HeliosAttrSlot *a, Size off,
 				bool *make_short, Size *datalen)
 {
 	Pointer		val = DatumGetPointer(value);
 
 	*make_short = false;
-	if (attlen == -2)
+	if (a->attlen == -2)
 	{
 		*datalen = strlen(val) + 1;
 		return *datalen;
@@ -121,7 +156,7 @@ helios_var_size(Datum value, int16 attlen, char attalign, Size off,
 	if (VARATT_IS_EXTERNAL_EXPANDED(val))
 	{
 		*datalen = EOH_get_flat_size(DatumGetEOHP(value));
-		return att_align_nominal(off, attalign) - off + *datalen;
+		return att_align_nominal(off, a->attalign) - off + *datalen;
 	}
 	if (VARATT_IS_EXTERNAL(val))
 	{
@@ -133,14 +168,14 @@ helios_var_size(Datum value, int16 attlen, char attalign, Size off,
 		*datalen = VARSIZE_SHORT(val);
 		return *datalen;
 	}
-	if (attalign != TYPALIGN_CHAR && VARATT_CAN_MAKE_SHORT(val))
+	if (a->packable && VARATT_CAN_MAKE_SHORT(val))
 	{
 		*make_short = true;
 		*datalen = VARATT_CONVERTED_SHORT_SIZE(val);
 		return *datalen;
 	}
 	*datalen = VARSIZE(val);
-	return att_align_nominal(off, attalign) - off + *datalen;
+	return att_align_nominal(off, a->attalign) - off + *datalen;
 }
 
 /* Size of the fixed region plus var area for these values. */
@@ -157,8 +192,7 @@ helios_data_size(HeliosLayout *layout, Datum *values, bool *isnull)
 
 		if (isnull[i] || a->attlen > 0)
 			continue;
-		len += helios_var_size(values[i], a->attlen, a->attalign, len,
-							   &make_short, &datalen);
+		len += helios_var_size(values[i], a, len, &make_short, &datalen);
 	}
 	return len;
 }
@@ -192,6 +226,17 @@ helios_form_tuple(HeliosLayout *layout, TupleDesc tupdesc,
 
 	hoff = helios_header_size(natts, hasnull, false);
 	len = helios_data_size(layout, values, isnull);
+	if (len > HELIOS_NARROW_DATA_MAX)
+	{
+		/* 2-byte var slots cannot address it: form a wide tuple */
+		layout = layout->wide;
+		len = helios_data_size(layout, values, isnull);
+	}
+	if (hoff + len > MaxAllocSize - HEAPTUPLESIZE)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("row is too big: size %zu, maximum size %zu",
+						hoff + len, (Size) (MaxAllocSize - HEAPTUPLESIZE))));
 
 	tuple = (HeapTuple) palloc0(HEAPTUPLESIZE + hoff + len);
 	tuple->t_data = td = (HeapTupleHeader) ((char *) tuple + HEAPTUPLESIZE);
@@ -204,6 +249,8 @@ helios_form_tuple(HeliosLayout *layout, TupleDesc tupdesc,
 	HeapTupleHeaderSetTypMod(td, tupdesc->tdtypmod);
 	HeapTupleHeaderSetNatts(td, natts);
 	td->t_hoff = hoff;
+	if (layout->wide == layout)
+		td->t_infomask |= HELIOS_WIDE;
 	if (hasnull)
 	{
 		td->t_infomask |= HEAP_HASNULL;
@@ -239,10 +286,15 @@ helios_form_tuple(HeliosLayout *layout, TupleDesc tupdesc,
 			Size		need;
 			Size		start;
 
-			need = helios_var_size(values[i], a->attlen, a->attalign, len,
-								   &make_short, &datalen);
+			need = helios_var_size(values[i], a, len, &make_short, &datalen);
 			start = len + need - datalen;
-			*(uint16 *) slotp = (uint16) start;
+			if (a->fetch == HELIOS_FETCH_VAR32)
+				*(uint32 *) slotp = (uint32) start;
+			else
+			{
+				Assert(start <= HELIOS_NARROW_DATA_MAX);
+				*(uint16 *) slotp = (uint16) start;
+			}
 
 			if (a->attlen == -2)
 				memcpy(data + start, val, datalen);
@@ -277,6 +329,8 @@ helios_deform_tuple(HeliosLayout *layout, TupleDesc tupdesc, HeapTuple tup,
 	int			n = Min(natts, tnatts);
 	int			i;
 
+	layout = helios_tuple_layout(layout, td);
+
 	for (i = 0; i < n; i++)
 	{
 		if (bits && att_isnull(i, bits))
@@ -307,6 +361,7 @@ helios_getattr(HeliosLayout *layout, TupleDesc tupdesc, HeapTuple tup,
 		return (Datum) 0;
 	}
 	*isnull = false;
+	layout = helios_tuple_layout(layout, td);
 	return helios_fetch_slot(&layout->attrs[attno], (char *) td + td->t_hoff);
 }
 

@@ -20,6 +20,22 @@
  * the offset, from the start of the data area, of the value in the var
  * area.  Reading attribute k is therefore one load at a known offset.
  *
+ * WIDE tuples.  A tuple whose data area would pass 64 KiB cannot address
+ * its var area with 2-byte offsets.  Such a tuple never reaches a page (a
+ * page holds 8 kB), but it exists in memory before TOAST shrinks it: an
+ * INSERT of a 1 MB text value forms one, and so do slots materialized from
+ * big values.  It is formed with 4-byte var slots instead (the WIDE layout,
+ * HeliosLayout.wide, where every later slot moves accordingly) and carries
+ * HELIOS_WIDE in t_infomask.  Readers pick the layout by that bit once per
+ * tuple (helios_tuple_layout), never per attribute.
+ *
+ * Variable-width values are stored as heap stores them (heaptuple.c's
+ * fill_val): an already short value is copied as it is, a value of a
+ * packable column (attlen -1, storage other than PLAIN) gets a 1-byte
+ * header when it fits one, and every other value keeps its 4-byte header,
+ * aligned.  Types with PLAIN storage (tsquery, int2vector, oidvector, ...)
+ * may read their values without detoasting, so they must never be packed.
+ *
  * Attributes are laid out in attnum order, so a tuple written before ALTER
  * TABLE ADD COLUMN (fewer attributes, HeapTupleHeaderGetNatts) has the same
  * offsets for the attributes it has; the rest read as NULL or as the
@@ -47,6 +63,21 @@
 #define HELIOS_FORWARDED		0x0800
 #define HELIOS_STUB				0x1000
 
+/*
+ * t_infomask bit 0x0008 (HEAP_HASOID_OLD) has been unused by heap since
+ * PostgreSQL 12; helios marks in-memory tuples with 4-byte var slots with it.
+ */
+#define HELIOS_WIDE				0x0008
+
+/* Largest data area that 2-byte var slots can address. */
+#define HELIOS_NARROW_DATA_MAX	PG_UINT16_MAX
+
+static inline bool
+HeliosTupleIsWide(HeapTupleHeader tup)
+{
+	return (tup->t_infomask & HELIOS_WIDE) != 0;
+}
+
 static inline bool
 HeliosTupleIsForwarded(HeapTupleHeader tup)
 {
@@ -67,7 +98,8 @@ typedef enum HeliosFetch
 	HELIOS_FETCH_INT32,			/* by value, 4 bytes */
 	HELIOS_FETCH_INT64,			/* by value, 8 bytes */
 	HELIOS_FETCH_BYREF,			/* fixed width, by reference: the slot */
-	HELIOS_FETCH_VAR			/* varlena/cstring: slot holds an offset */
+	HELIOS_FETCH_VAR,			/* varlena/cstring: slot holds a uint16 offset */
+	HELIOS_FETCH_VAR32			/* the same in a wide tuple: a uint32 offset */
 } HeliosFetch;
 
 typedef struct HeliosAttrSlot
@@ -76,6 +108,7 @@ typedef struct HeliosAttrSlot
 	int16		attlen;			/* as pg_attribute.attlen */
 	bool		attbyval;
 	char		attalign;
+	bool		packable;		/* varlena that may get a 1-byte header */
 	uint8		fetch;			/* HeliosFetch */
 } HeliosAttrSlot;
 
@@ -97,6 +130,8 @@ helios_fetch_slot(const HeliosAttrSlot *a, char *data)
 			return Int64GetDatum(*(int64 *) slotp);
 		case HELIOS_FETCH_BYREF:
 			return PointerGetDatum(slotp);
+		case HELIOS_FETCH_VAR32:
+			return PointerGetDatum(data + *(uint32 *) slotp);
 		case HELIOS_FETCH_VAR:
 			break;
 	}
@@ -108,11 +143,23 @@ typedef struct HeliosLayout
 	int			natts;
 	/* fixed_end[k]: end of the fixed region of a tuple with k attributes */
 	uint16	   *fixed_end;
+	/* the layout of wide tuples (4-byte var slots); itself for a wide one */
+	struct HeliosLayout *wide;
 	HeliosAttrSlot attrs[FLEXIBLE_ARRAY_MEMBER];
 } HeliosLayout;
 
-/* Layout of a tuple descriptor, built in mcxt. */
+/*
+ * Layout of a tuple descriptor, built in mcxt as one allocation (with its
+ * wide twin): pfree(layout) frees it.
+ */
 extern HeliosLayout *helios_layout_build(TupleDesc tupdesc, MemoryContext mcxt);
+
+/* The layout that tuple td was formed with: layout itself or its wide twin. */
+static inline HeliosLayout *
+helios_tuple_layout(HeliosLayout *layout, HeapTupleHeader td)
+{
+	return unlikely(HeliosTupleIsWide(td)) ? layout->wide : layout;
+}
 
 /* Layout of a relation, cached in rd_amcache. */
 extern HeliosLayout *helios_relation_layout(Relation rel);
@@ -198,6 +245,13 @@ extern void helios_slot_store_page_version(TupleTableSlot *slot,
 										   Buffer buffer, BlockNumber blkno,
 										   OffsetNumber veroff,
 										   OffsetNumber rootoff);
+
+/*
+ * After INSERT or UPDATE stored tup, formed from slot's values and carrying
+ * its final header: let slot's system columns (xmin, xmax, cmin) report it,
+ * as heap's slot does, for RETURNING and AFTER triggers.
+ */
+extern void helios_slot_set_stored(TupleTableSlot *slot, HeapTuple tup);
 
 /* Form a helios tuple from any slot's contents. */
 extern HeapTuple helios_slot_form_tuple(TupleTableSlot *slot,
