@@ -897,6 +897,7 @@ l2:
 	else
 		slot->tts_tid = heaptup->t_self;
 	slot->tts_tableOid = RelationGetRelid(rel);
+	helios_slot_set_stored(slot, newtup);
 	*update_indexes = !(in_chain || forward);
 
 	/* from here on otid names the version replaced, see helios_am.h */

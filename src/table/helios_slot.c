@@ -93,6 +93,7 @@ tts_helios_getsomeattrs(TupleTableSlot *slot, int natts)
 				 errdetail("Header length %u exceeds tuple length %u.",
 						   td->t_hoff, tup->t_len)));
 	tnatts = HeapTupleHeaderGetNatts(td);
+	layout = helios_tuple_layout(layout, td);
 	data = (char *) td + td->t_hoff;
 	bits = (td->t_infomask & HEAP_HASNULL) ? td->t_bits : NULL;
 
@@ -307,6 +308,34 @@ helios_slot_store_found(TupleTableSlot *slot, HeapTuple tuple,
 		copy = moved;
 	}
 	helios_slot_store(slot, copy, InvalidBuffer, tid, true);
+}
+
+void
+helios_slot_set_stored(TupleTableSlot *slot, HeapTuple tup)
+{
+	HeliosTupleTableSlot *hslot = (HeliosTupleTableSlot *) slot;
+	ItemPointerData tid = slot->tts_tid;
+	HeapTupleHeader td;
+
+	if (slot->tts_ops != &TTSOpsHeliosTuple || hslot->tuple == tup)
+		return;
+	if (hslot->tuple == NULL || !TTS_SHOULDFREE(slot))
+	{
+		/* no tuple of its own: keep a copy of the stored one */
+		MemoryContext oldcxt = MemoryContextSwitchTo(slot->tts_mcxt);
+		HeapTuple	copy = helios_copy_version(tup);
+
+		MemoryContextSwitchTo(oldcxt);
+		helios_slot_store(slot, copy, InvalidBuffer, &tid, true);
+		return;
+	}
+	/* same values: only the transaction fields of the header differ */
+	td = hslot->tuple->t_data;
+	td->t_choice = tup->t_data->t_choice;
+	td->t_infomask = (td->t_infomask & ~HEAP_XACT_MASK) |
+		(tup->t_data->t_infomask & HEAP_XACT_MASK);
+	td->t_infomask2 = (td->t_infomask2 & ~HEAP2_XACT_MASK) |
+		(tup->t_data->t_infomask2 & HEAP2_XACT_MASK);
 }
 
 HeapTuple

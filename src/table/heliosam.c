@@ -814,6 +814,8 @@ prepare_insert(Relation rel, TupleTableSlot *slot, TransactionId xid,
 	HeapTupleHeaderSetCmin(tup->t_data, cid);
 	HeapTupleHeaderSetXmax(tup->t_data, 0);
 	tup->t_tableOid = RelationGetRelid(rel);
+	if (!*in_slot)
+		helios_slot_set_stored(slot, tup);
 
 	if (rel->rd_rel->relkind == RELKIND_RELATION ||
 		rel->rd_rel->relkind == RELKIND_MATVIEW)
