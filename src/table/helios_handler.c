@@ -339,8 +339,9 @@ helios_rewrite_insert(HeliosRewriteState *rw, HeapTuple tup)
 	if (len > HeliosMaxTupleSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("row is too big: size %zu, maximum size %zu",
-						len, (Size) HeliosMaxTupleSize)));
+				 errmsg("row is too big: size %zu, maximum size %zu in table \"%s\"",
+						len, (Size) HeliosMaxTupleSize,
+						RelationGetRelationName(rw->old_rel))));
 
 	/* leave fillfactor's room free, on every page (rewriteheap's rule) */
 	saveFreeSpace = RelationGetTargetPageFreeSpace(rel, HEAP_DEFAULT_FILLFACTOR);
@@ -901,7 +902,6 @@ helios_relation_needs_toast_table(Relation rel)
 			has_toastable_attrs = true;
 	}
 
-	pfree(layout->fixed_end);
 	pfree(layout);
 
 	if (!has_toastable_attrs)

@@ -121,6 +121,9 @@ helios_get_buffer_for_tuple(Relation rel, Size len, Buffer otherBuffer,
 				 errmsg("row is too big: size %zu, maximum size %zu in table \"%s\"",
 						len, (Size) HeliosMaxTupleSize,
 						RelationGetRelationName(rel)),
+				 errdetail("A helios row can be at most %zu bytes (heap: %zu): a helios page keeps %zu bytes of special space, and a helios row keeps a slot for every column, NULL or not.",
+						   (Size) HeliosMaxTupleSize, (Size) MaxHeapTupleSize,
+						   (Size) MAXALIGN(sizeof(HeliosPageOpaqueData))),
 				 errhint("Values of types with storage EXTERNAL or EXTENDED are moved to the TOAST table automatically; plain-storage columns must fit in one page.")));
 
 	saveFreeSpace = RelationGetTargetPageFreeSpace(rel, HEAP_DEFAULT_FILLFACTOR);
