@@ -997,6 +997,18 @@ lock_row(Relation rel, ItemPointer tid, Snapshot snapshot,
 
 		if (result == TM_Ok)
 		{
+			/*
+			 * lock_target went straight to the newest version, which this
+			 * statement locked before (an EvalPlanQual recheck running a
+			 * FOR UPDATE sub-select again).  Heap reaches that version by
+			 * following the chain from the snapshot's version and reports
+			 * the traversal, so that the caller rechecks its quals against
+			 * it: do the same when the snapshot cannot see what we locked.
+			 */
+			if (!chasing && (flags & TUPLE_LOCK_FLAG_FIND_LAST_VERSION) &&
+				snapshot != InvalidSnapshot && IsMVCCSnapshot(snapshot) &&
+				!HeapTupleSatisfiesVisibility(&tp, snapshot, buffer))
+				tmfd->traversed = true;
 			LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
 			helios_slot_store(slot, &tp, buffer, tid, false);
 			ReleaseBuffer(buffer);
