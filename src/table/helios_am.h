@@ -85,11 +85,44 @@ helios_is_version_tid(ItemPointer tid)
 }
 
 /*
+ * A successful row lock marks the caller's TID with HELIOS_LOCKED_TID: from
+ * then on that TID names the version the lock holds, the row's newest,
+ * where an unmarked root TID names the version the caller's snapshot sees.
+ * heap gets the same from heapam_tuple_lock, which points the caller's TID
+ * at the exact version it locked.  The executor locks a TID and then
+ * fetches, updates or deletes by that same TID (EvalPlanQual in UPDATE,
+ * DELETE and MERGE, BEFORE ROW triggers, ON CONFLICT DO UPDATE), while a
+ * TID it takes from a scan (a row mark it does not lock, the target of an
+ * UPDATE) stays unmarked, even when the statement locked the row's newest
+ * version through another path.  Every helios entry point that takes a TID
+ * accepts the mark (helios_row_tid removes it); none ever reports one.
+ */
+#define HELIOS_LOCKED_TID		0x4000
+
+static inline bool
+helios_is_locked_tid(ItemPointer tid)
+{
+	return (ItemPointerGetOffsetNumberNoCheck(tid) & HELIOS_LOCKED_TID) != 0;
+}
+
+/* tid without HELIOS_LOCKED_TID: the row's root TID (or a version TID). */
+static inline ItemPointerData
+helios_row_tid(ItemPointer tid)
+{
+	ItemPointerData res = *tid;
+
+	ItemPointerSetOffsetNumber(&res, ItemPointerGetOffsetNumberNoCheck(tid) &
+							   ~HELIOS_LOCKED_TID);
+	return res;
+}
+
+/*
  * Fetch row tid's version into slot; false if none.  With SnapshotAny: a
  * version TID's own version; for a row, the newest version when this
- * transaction made, row-locked (EvalPlanQual did) or deleted it, else the one the active snapshot sees (what the
- * statement read, for EvalPlanQual's re-fetch of unlocked rows), else the
- * newest committed one.
+ * transaction made or deleted it, or when tid carries HELIOS_LOCKED_TID,
+ * else the one the active snapshot sees (what the statement read, for
+ * EvalPlanQual's re-fetch of rows it does not lock), else the newest
+ * committed one.
  */
 extern bool helios_fetch_row(Relation rel, ItemPointer tid, Snapshot snapshot,
 							 TupleTableSlot *slot);

@@ -5,9 +5,9 @@
  *
  * The executor names a row by its root TID.  Each operation first picks
  * the version of the row's chain it is about (target_member): the version
- * the caller's snapshot sees, or the chain's newest version when this
- * transaction already holds a row lock on it (after EvalPlanQual locked the
- * newest version).  From there the rules are heap's: HeapTupleSatisfiesUpdate
+ * the caller's snapshot sees, or the chain's newest version when the TID
+ * carries HELIOS_LOCKED_TID (the caller locked that version first, as
+ * EvalPlanQual does; helios_am.h).  From there the rules are heap's: HeapTupleSatisfiesUpdate
  * decides, conflicting lockers and updaters are waited for with a
  * heavyweight tuple lock on the ROW (root TID) first, so waiters queue
  * fairly, and a version updated by a committed transaction is reported as
@@ -60,13 +60,13 @@
  * Which member of seg, the row's segment on the locked buffer that
  * helios_write_segment chose, an operation is about; see the file header.
  * InvalidOffsetNumber if the row is not there.  past_link says that seg is
- * past a forward link: if the snapshot sees none of its members (and this
- * transaction has not locked the newest), the snapshot's version is in an
- * earlier segment, and HELIOS_BACK_TO_ROOT says to look there.
+ * past a forward link: if the snapshot sees none of its members (and the
+ * TID is not marked locked), the snapshot's version is in an earlier
+ * segment, and HELIOS_BACK_TO_ROOT says to look there.
  */
 static OffsetNumber
 target_member(Relation rel, Buffer buffer, HeliosSegment *seg,
-			  Snapshot snapshot, bool past_link)
+			  Snapshot snapshot, bool past_link, bool locked)
 {
 	OffsetNumber *members = seg->members;
 	HeapTupleData tp;
@@ -75,9 +75,14 @@ target_member(Relation rel, Buffer buffer, HeliosSegment *seg,
 	if (n == 0)
 		return InvalidOffsetNumber;
 
-	/* newest version row-locked by us: EvalPlanQual has been there */
-	helios_member_tuple(rel, buffer, members[n - 1], &tp);
-	if ((n > 1 || past_link) && helios_locked_by_us(tp.t_data, true))
+	/*
+	 * The caller locked the newest version by this TID (EvalPlanQual, ON
+	 * CONFLICT, a BEFORE ROW trigger).  An unmarked TID means the version
+	 * the snapshot sees even when the statement holds a lock on a newer one
+	 * through another path (a FOR UPDATE sub-select): as with heap, the
+	 * operation then reports TM_Updated and the executor rechecks the row.
+	 */
+	if (locked)
 		return members[n - 1];
 
 	if (snapshot != InvalidSnapshot && IsMVCCSnapshot(snapshot))
@@ -221,7 +226,7 @@ pin_vm_if_needed(Relation rel, Buffer buffer, Buffer *vmbuffer)
  * link leads), and choose the member to act on (*member, invalid if none).
  */
 static Buffer
-lock_row_target(Relation rel, ItemPointer tid, Snapshot snapshot,
+lock_row_target(Relation rel, ItemPointer tid, bool locked, Snapshot snapshot,
 				Buffer *vmbuffer, OffsetNumber *member, int *hops)
 {
 	BlockNumber blkno = ItemPointerGetBlockNumber(tid);
@@ -258,7 +263,8 @@ lock_row_target(Relation rel, ItemPointer tid, Snapshot snapshot,
 			ReleaseBuffer(*vmbuffer);
 			*vmbuffer = InvalidBuffer;
 		}
-		*member = target_member(rel, buffer, &seg, snapshot, past_link);
+		*member = target_member(rel, buffer, &seg, snapshot, past_link,
+								locked);
 		*hops = seg.hops;
 		if (*member != HELIOS_BACK_TO_ROOT)
 			return buffer;
@@ -306,6 +312,7 @@ helios_delete(Relation rel, ItemPointer tid, CommandId cid,
 	int			hops;
 	HeapTupleData tp;
 	TM_Result	result;
+	bool		locked;
 	bool		have_tuple_lock = false;
 	bool		checked_lockers = false;
 	bool		locker_remains = false;
@@ -320,7 +327,10 @@ helios_delete(Relation rel, ItemPointer tid, CommandId cid,
 				(errcode(ERRCODE_INVALID_TRANSACTION_STATE),
 				 errmsg("cannot delete tuples during a parallel operation")));
 
-	buffer = lock_row_target(rel, tid, snapshot, &vmbuffer, &member, &hops);
+	locked = helios_is_locked_tid(tid);
+	*tid = helios_row_tid(tid);
+	buffer = lock_row_target(rel, tid, locked, snapshot, &vmbuffer, &member,
+							 &hops);
 	page = BufferGetPage(buffer);
 	if (member == InvalidOffsetNumber)
 	{
@@ -604,6 +614,7 @@ helios_update(Relation rel, ItemPointer otid, TupleTableSlot *slot,
 	HeapTuple	newtup,
 				heaptup;
 	TM_Result	result;
+	bool		locked;
 	bool		have_tuple_lock = false;
 	bool		checked_lockers = false;
 	bool		locker_remains = false;
@@ -639,7 +650,10 @@ helios_update(Relation rel, ItemPointer otid, TupleTableSlot *slot,
 	newtup = helios_slot_form_tuple(slot, helios_relation_layout(rel));
 	newtup->t_tableOid = RelationGetRelid(rel);
 
-	buffer = lock_row_target(rel, otid, snapshot, &vmbuffer, &member, &hops);
+	locked = helios_is_locked_tid(otid);
+	*otid = helios_row_tid(otid);
+	buffer = lock_row_target(rel, otid, locked, snapshot, &vmbuffer, &member,
+							 &hops);
 	page = BufferGetPage(buffer);
 	if (member == InvalidOffsetNumber)
 	{

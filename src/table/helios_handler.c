@@ -65,9 +65,10 @@ static bool
 helios_tuple_tid_valid(TableScanDesc sscan, ItemPointer tid)
 {
 	HeliosScanDesc scan = (HeliosScanDesc) sscan;
+	ItemPointerData rowid = helios_row_tid(tid);
 
-	return ItemPointerIsValid(tid) &&
-		ItemPointerGetBlockNumber(tid) < scan->rs_nblocks;
+	return ItemPointerIsValid(&rowid) && !helios_is_version_tid(&rowid) &&
+		ItemPointerGetBlockNumber(&rowid) < scan->rs_nblocks;
 }
 
 static void

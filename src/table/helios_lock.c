@@ -640,8 +640,11 @@ l4:
  *   CONFLICT or a trigger's row fetch.  If this command itself made the
  *   newest version, that is what ON CONFLICT's dirty snapshot saw; locking
  *   it reports the row affected twice (TM_Invisible), as heap does.
- * - A newest version this transaction has row-locked is the one a retry
- *   after EvalPlanQual or ON CONFLICT means.
+ * - A TID marked HELIOS_LOCKED_TID names the newest version, which the
+ *   caller locked before (helios_am.h).
+ * - A newest version this transaction has row-locked is where heap's
+ *   chain walk from the snapshot's version would end too (a FOR UPDATE
+ *   sub-select run again by EvalPlanQual); lock_row reports the traversal.
  * - Otherwise the version the caller's snapshot sees, which the executor
  *   read; if it was updated, helios_lock follows the chain from there.
  *
@@ -651,12 +654,12 @@ l4:
  */
 static OffsetNumber
 lock_target(Relation rel, Buffer buffer, OffsetNumber *members, int n,
-			Snapshot snapshot, uint8 flags, bool past_link)
+			Snapshot snapshot, uint8 flags, bool past_link, bool locked)
 {
 	HeapTupleData tp;
 	SnapshotData dirty;
 
-	if (snapshot == InvalidSnapshot || !IsMVCCSnapshot(snapshot))
+	if (locked || snapshot == InvalidSnapshot || !IsMVCCSnapshot(snapshot))
 		return members[n - 1];
 
 	/* already locked by this statement (EvalPlanQual, ON CONFLICT) */
@@ -829,15 +832,16 @@ chase_version(Relation rel, Buffer buffer, HeliosSegment *seg,
 	return CHASE_DONE;
 }
 
-static TM_Result lock_row(Relation rel, ItemPointer tid, Snapshot snapshot,
-						  TupleTableSlot *slot, CommandId cid,
+static TM_Result lock_row(Relation rel, ItemPointer tid, bool locked,
+						  Snapshot snapshot, TupleTableSlot *slot, CommandId cid,
 						  LockTupleMode mode, LockWaitPolicy wait_policy,
 						  uint8 flags, TM_FailureData *tmfd, Buffer *rootpin);
 
 /*
  * Lock row tid.  The row's root page stays pinned throughout (rootpin),
  * waits included, since the chase may come back to a segment past a
- * forward link directly (src/table/README, "Forward links").
+ * forward link directly (src/table/README, "Forward links").  On success
+ * *tid is marked HELIOS_LOCKED_TID: it names the version locked.
  */
 TM_Result
 helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
@@ -845,17 +849,22 @@ helios_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 			LockWaitPolicy wait_policy, uint8 flags, TM_FailureData *tmfd)
 {
 	Buffer		rootpin = InvalidBuffer;
+	bool		locked = helios_is_locked_tid(tid);
 	TM_Result	result;
 
-	result = lock_row(rel, tid, snapshot, slot, cid, mode, wait_policy, flags,
-					  tmfd, &rootpin);
+	*tid = helios_row_tid(tid);
+	result = lock_row(rel, tid, locked, snapshot, slot, cid, mode,
+					  wait_policy, flags, tmfd, &rootpin);
 	if (BufferIsValid(rootpin))
 		ReleaseBuffer(rootpin);
+	if (result == TM_Ok)
+		ItemPointerSetOffsetNumber(tid, ItemPointerGetOffsetNumber(tid) |
+								   HELIOS_LOCKED_TID);
 	return result;
 }
 
 static TM_Result
-lock_row(Relation rel, ItemPointer tid, Snapshot snapshot,
+lock_row(Relation rel, ItemPointer tid, bool locked, Snapshot snapshot,
 		 TupleTableSlot *slot, CommandId cid, LockTupleMode mode,
 		 LockWaitPolicy wait_policy, uint8 flags, TM_FailureData *tmfd,
 		 Buffer *rootpin)
@@ -978,7 +987,8 @@ lock_row(Relation rel, ItemPointer tid, Snapshot snapshot,
 		else
 		{
 			member = lock_target(rel, buffer, seg.members, seg.n, snapshot,
-								 flags, !ItemPointerEquals(&segstart, tid));
+								 flags, !ItemPointerEquals(&segstart, tid),
+								 locked);
 			if (member == HELIOS_BACK_TO_ROOT)
 			{
 				/* the version meant is in an earlier segment after all */
@@ -1005,7 +1015,8 @@ lock_row(Relation rel, ItemPointer tid, Snapshot snapshot,
 			 * the traversal, so that the caller rechecks its quals against
 			 * it: do the same when the snapshot cannot see what we locked.
 			 */
-			if (!chasing && (flags & TUPLE_LOCK_FLAG_FIND_LAST_VERSION) &&
+			if (!chasing && !locked &&
+				(flags & TUPLE_LOCK_FLAG_FIND_LAST_VERSION) &&
 				snapshot != InvalidSnapshot && IsMVCCSnapshot(snapshot) &&
 				!HeapTupleSatisfiesVisibility(&tp, snapshot, buffer))
 				tmfd->traversed = true;

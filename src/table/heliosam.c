@@ -495,15 +495,15 @@ collect_row_versions(Relation rel, Buffer buffer, OffsetNumber root,
 /* fetch_any_version for a row whose chain stays on its page */
 static bool
 fetch_any_on_page(Relation rel, Buffer buffer, HeliosSegment *seg,
-				  HeapTuple tuple)
+				  bool locked, HeapTuple tuple)
 {
 	int			n = seg->n;
 
 	if (n == 0)
 		return false;
 	helios_member_tuple(rel, buffer, seg->members[n - 1], tuple);
-	if (TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(tuple->t_data)) ||
-		helios_locked_by_us(tuple->t_data, false) ||
+	if (locked ||
+		TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(tuple->t_data)) ||
 		deleted_by_us(tuple->t_data))
 		return true;
 	if (ActiveSnapshotSet())
@@ -532,7 +532,7 @@ fetch_any_on_page(Relation rel, Buffer buffer, HeliosSegment *seg,
  * chain left the page.
  */
 static bool
-fetch_any_version(Relation rel, Buffer buffer, OffsetNumber root,
+fetch_any_version(Relation rel, Buffer buffer, OffsetNumber root, bool locked,
 				  HeapTuple tuple, HeapTuple *copy)
 {
 	HeliosSegment seg;
@@ -541,7 +541,7 @@ fetch_any_version(Relation rel, Buffer buffer, OffsetNumber root,
 
 	helios_root_segment(rel, buffer, root, &seg);
 	if (!ItemPointerIsValid(&seg.next))
-		return fetch_any_on_page(rel, buffer, &seg, tuple);
+		return fetch_any_on_page(rel, buffer, &seg, locked, tuple);
 
 	rv = palloc(sizeof(RowVersions));
 	collect_row_versions(rel, buffer, root, &seg, rv);
@@ -549,8 +549,9 @@ fetch_any_version(Relation rel, Buffer buffer, OffsetNumber root,
 	{
 		HeapTupleHeader newest = rv->tuples[rv->n - 1]->t_data;
 
-		if (TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(newest)) ||
-			helios_locked_by_us(newest, false) || deleted_by_us(newest))
+		if (locked ||
+			TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(newest)) ||
+			deleted_by_us(newest))
 			pick = rv->n - 1;
 		for (int i = 0; pick < 0 && i < rv->n; i++)
 			if (rv->active_sees[i])
@@ -572,11 +573,14 @@ fetch_any_version(Relation rel, Buffer buffer, OffsetNumber root,
 }
 
 bool
-helios_fetch_row(Relation rel, ItemPointer tid, Snapshot snapshot,
+helios_fetch_row(Relation rel, ItemPointer locktid, Snapshot snapshot,
 				 TupleTableSlot *slot)
 {
+	ItemPointerData rowid = helios_row_tid(locktid);
+	ItemPointer tid = &rowid;
 	BlockNumber blkno = ItemPointerGetBlockNumber(tid);
 	OffsetNumber offnum = ItemPointerGetOffsetNumberNoCheck(tid);
+	bool		locked = helios_is_locked_tid(locktid);
 	Buffer		buffer;
 	HeapTupleData tuple;
 	HeapTuple	copy = NULL;
@@ -591,10 +595,27 @@ helios_fetch_row(Relation rel, ItemPointer tid, Snapshot snapshot,
 		found = fetch_version(rel, buffer, offnum & ~HELIOS_VERSION_TID,
 							  snapshot, &tuple);
 	else if (snapshot == SnapshotAny)
-		found = fetch_any_version(rel, buffer, offnum, &tuple, &copy);
+		found = fetch_any_version(rel, buffer, offnum, locked, &tuple, &copy);
 	else
+	{
 		found = helios_chain_search(rel, buffer, snapshot, offnum, &tuple,
 									NULL, &copy);
+
+		/*
+		 * A marked TID reaches an MVCC fetch only as a FOR UPDATE cursor's
+		 * row (WHERE CURRENT OF), whose version we locked or made.  Anything
+		 * else is a TID a user typed: heap finds nothing at such an offset.
+		 */
+		if (found && locked &&
+			!helios_locked_by_us(tuple.t_data, false) &&
+			!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(tuple.t_data)))
+		{
+			found = false;
+			if (copy != NULL)
+				heap_freetuple(copy);
+			copy = NULL;
+		}
+	}
 	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
 	if (found)
 		helios_slot_store_found(slot, &tuple, copy, buffer, tid);
@@ -609,8 +630,11 @@ helios_fetch_row(Relation rel, ItemPointer tid, Snapshot snapshot,
 void
 helios_get_latest_tid(Relation rel, Snapshot snapshot, ItemPointer tid)
 {
-	ItemPointerData ctid = *tid;
+	ItemPointerData ctid;
 	TransactionId priorXmax = InvalidTransactionId;
+
+	*tid = helios_row_tid(tid);
+	ctid = *tid;
 
 	for (;;)
 	{
