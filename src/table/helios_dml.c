@@ -66,7 +66,7 @@
  */
 static OffsetNumber
 target_member(Relation rel, Buffer buffer, HeliosSegment *seg,
-			  Snapshot snapshot, bool past_link, bool locked)
+			  Snapshot snapshot, bool past_link, bool locked, CommandId cid)
 {
 	OffsetNumber *members = seg->members;
 	HeapTupleData tp;
@@ -81,9 +81,24 @@ target_member(Relation rel, Buffer buffer, HeliosSegment *seg,
 	 * the snapshot sees even when the statement holds a lock on a newer one
 	 * through another path (a FOR UPDATE sub-select): as with heap, the
 	 * operation then reports TM_Updated and the executor rechecks the row.
+	 *
+	 * The version locked is the newest but for those that this transaction
+	 * made since, in this command or a later one (a trigger's UPDATE of the
+	 * row, an ON CONFLICT in a CTE): heap's TID still names the locked
+	 * version, which then reports TM_SelfModified, not the newer version
+	 * (TM_Invisible to this command).
 	 */
 	if (locked)
-		return members[n - 1];
+	{
+		for (int i = n - 1; i > 0; i--)
+		{
+			helios_member_tuple(rel, buffer, members[i], &tp);
+			if (!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(tp.t_data)) ||
+				HeapTupleHeaderGetCmin(tp.t_data) < cid)
+				return members[i];
+		}
+		return members[0];
+	}
 
 	if (snapshot != InvalidSnapshot && IsMVCCSnapshot(snapshot))
 	{
@@ -226,8 +241,9 @@ pin_vm_if_needed(Relation rel, Buffer buffer, Buffer *vmbuffer)
  * link leads), and choose the member to act on (*member, invalid if none).
  */
 static Buffer
-lock_row_target(Relation rel, ItemPointer tid, bool locked, Snapshot snapshot,
-				Buffer *vmbuffer, OffsetNumber *member, int *hops)
+lock_row_target(Relation rel, ItemPointer tid, bool locked, CommandId cid,
+				Snapshot snapshot, Buffer *vmbuffer, OffsetNumber *member,
+				int *hops)
 {
 	BlockNumber blkno = ItemPointerGetBlockNumber(tid);
 	int			max_hops = HELIOS_MAX_HOPS;
@@ -264,7 +280,7 @@ lock_row_target(Relation rel, ItemPointer tid, bool locked, Snapshot snapshot,
 			*vmbuffer = InvalidBuffer;
 		}
 		*member = target_member(rel, buffer, &seg, snapshot, past_link,
-								locked);
+								locked, cid);
 		*hops = seg.hops;
 		if (*member != HELIOS_BACK_TO_ROOT)
 			return buffer;
@@ -329,8 +345,8 @@ helios_delete(Relation rel, ItemPointer tid, CommandId cid,
 
 	locked = helios_is_locked_tid(tid);
 	*tid = helios_row_tid(tid);
-	buffer = lock_row_target(rel, tid, locked, snapshot, &vmbuffer, &member,
-							 &hops);
+	buffer = lock_row_target(rel, tid, locked, cid, snapshot, &vmbuffer,
+							 &member, &hops);
 	page = BufferGetPage(buffer);
 	if (member == InvalidOffsetNumber)
 	{
@@ -652,8 +668,8 @@ helios_update(Relation rel, ItemPointer otid, TupleTableSlot *slot,
 
 	locked = helios_is_locked_tid(otid);
 	*otid = helios_row_tid(otid);
-	buffer = lock_row_target(rel, otid, locked, snapshot, &vmbuffer, &member,
-							 &hops);
+	buffer = lock_row_target(rel, otid, locked, cid, snapshot, &vmbuffer,
+							 &member, &hops);
 	page = BufferGetPage(buffer);
 	if (member == InvalidOffsetNumber)
 	{

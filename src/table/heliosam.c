@@ -596,26 +596,19 @@ helios_fetch_row(Relation rel, ItemPointer locktid, Snapshot snapshot,
 							  snapshot, &tuple);
 	else if (snapshot == SnapshotAny)
 		found = fetch_any_version(rel, buffer, offnum, locked, &tuple, &copy);
-	else
+	else if (locked)
 	{
+		/*
+		 * The executor fetches by a marked TID only with SnapshotAny: a WHERE
+		 * CURRENT OF passes through helios_get_latest_tid, which drops the
+		 * mark, first.  A marked TID here was typed by a user, and at such
+		 * an offset heap finds nothing.
+		 */
+		found = false;
+	}
+	else
 		found = helios_chain_search(rel, buffer, snapshot, offnum, &tuple,
 									NULL, &copy);
-
-		/*
-		 * A marked TID reaches an MVCC fetch only as a FOR UPDATE cursor's
-		 * row (WHERE CURRENT OF), whose version we locked or made.  Anything
-		 * else is a TID a user typed: heap finds nothing at such an offset.
-		 */
-		if (found && locked &&
-			!helios_locked_by_us(tuple.t_data, false) &&
-			!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(tuple.t_data)))
-		{
-			found = false;
-			if (copy != NULL)
-				heap_freetuple(copy);
-			copy = NULL;
-		}
-	}
 	LockBuffer(buffer, BUFFER_LOCK_UNLOCK);
 	if (found)
 		helios_slot_store_found(slot, &tuple, copy, buffer, tid);
