@@ -809,6 +809,15 @@ prepare_insert(Relation rel, TupleTableSlot *slot, TransactionId xid,
 	HeapTuple	tup;
 
 	*in_slot = false;
+
+	/*
+	 * Form the tuple in the slot itself, as heap materializes its slot: the
+	 * slot then reports the stored header (RETURNING xmin, AFTER triggers)
+	 * at no extra copy.
+	 */
+	if (slot->tts_ops == &TTSOpsHeliosTuple &&
+		slot->tts_tupleDescriptor == RelationGetDescr(rel))
+		ExecMaterializeSlot(slot);
 	if (slot->tts_ops == &TTSOpsHeliosTuple &&
 		slot->tts_tupleDescriptor == RelationGetDescr(rel) &&
 		TTS_SHOULDFREE(slot) &&
