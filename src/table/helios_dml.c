@@ -666,6 +666,13 @@ helios_update(Relation rel, ItemPointer otid, TupleTableSlot *slot,
 	newtup = helios_slot_form_tuple(slot, helios_relation_layout(rel));
 	newtup->t_tableOid = RelationGetRelid(rel);
 
+	/*
+	 * The update may carry lockers over in a MultiXactId, or create one from
+	 * a locker and our xid: set this backend's oldest member first, as
+	 * heap_update does (MultiXactIdCreate/Expand assert it).
+	 */
+	MultiXactIdSetOldestMember();
+
 	locked = helios_is_locked_tid(otid);
 	*otid = helios_row_tid(otid);
 	buffer = lock_row_target(rel, otid, locked, cid, snapshot, &vmbuffer,

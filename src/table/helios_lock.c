@@ -432,9 +432,11 @@ next_version(Relation rel, HeapTuple from, HeapTuple next, ItemPointer nextrow,
 		if (crossed)
 		{
 			UnlockReleaseBuffer(buffer);
-			if (hops >= HELIOS_MAX_HOPS ||
-				!BufferIsValid(buffer = helios_read_link_page(rel,
-															  ItemPointerGetBlockNumber(&link))))
+			if (hops >= HELIOS_MAX_HOPS)
+				return InvalidBuffer;
+			/* not inside BufferIsValid(), which may evaluate it 3 times */
+			buffer = helios_read_link_page(rel, ItemPointerGetBlockNumber(&link));
+			if (!BufferIsValid(buffer))
 				return InvalidBuffer;
 			LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
 			helios_check_page(rel, buffer);
@@ -896,10 +898,16 @@ lock_row(Relation rel, ItemPointer tid, bool locked, Snapshot snapshot,
 			*rootpin = ReadBuffer(rel, ItemPointerGetBlockNumber(tid));
 		}
 
+		/*
+		 * Not BufferIsValid(buffer = ...): with assertions, BufferIsValid
+		 * evaluates its argument three times, pinning the page three times.
+		 */
 		if (ItemPointerEquals(&segstart, tid))
 			buffer = ReadBuffer(rel, ItemPointerGetBlockNumber(tid));
-		else if (!BufferIsValid(buffer = helios_read_link_page(rel,
-															   ItemPointerGetBlockNumber(&segstart))))
+		else
+			buffer = helios_read_link_page(rel,
+										   ItemPointerGetBlockNumber(&segstart));
+		if (!BufferIsValid(buffer))
 		{
 			/* VACUUM truncated a dead segment away */
 			tmfd->ctid = *tid;

@@ -36,8 +36,14 @@ typedef HeliosPageOpaqueData *HeliosPageOpaque;
 #define HeliosPageGetOpaque(page) \
 	((HeliosPageOpaque) PageGetSpecialPointer(page))
 
+/*
+ * A new (all-zero) page has no special space yet: one a backend extended
+ * the relation with and did not initialize before it failed is read before
+ * helios_get_buffer_for_tuple initializes it (PageGetSpecialPointer asserts).
+ */
 #define HeliosPageIsAllVisible(page) \
-	((HeliosPageGetOpaque(page)->hp_flags & HP_ALL_VISIBLE) != 0)
+	(!PageIsNew(page) && \
+	 (HeliosPageGetOpaque(page)->hp_flags & HP_ALL_VISIBLE) != 0)
 #define HeliosPageSetAllVisible(page) \
 	(HeliosPageGetOpaque(page)->hp_flags |= HP_ALL_VISIBLE)
 #define HeliosPageClearAllVisible(page) \

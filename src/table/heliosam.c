@@ -971,6 +971,22 @@ helios_multi_insert(Relation rel, TupleTableSlot **slots, int ntuples,
 	Size		saveFreeSpace = RelationGetTargetPageFreeSpace(rel, HEAP_DEFAULT_FILLFACTOR);
 	Buffer		vmbuffer = InvalidBuffer;
 	int			ndone = 0;
+	bool		needwal = RelationNeedsWAL(rel);
+	xl_helios_multi_insert *xlrec = NULL;
+	StringInfoData body;
+
+	/*
+	 * The WAL record of each page is built inside a critical section, where
+	 * palloc is not allowed: allocate room for the largest one here.  A
+	 * page's tuples, less their headers, fit in BLCKSZ.
+	 */
+	if (needwal)
+	{
+		xlrec = palloc(SizeOfHeliosMultiInsert +
+					   MaxHeapTuplesPerPage * sizeof(OffsetNumber));
+		initStringInfo(&body);
+		enlargeStringInfo(&body, BLCKSZ);
+	}
 
 	for (int i = 0; i < ntuples; i++)
 	{
@@ -1047,19 +1063,16 @@ helios_multi_insert(Relation rel, TupleTableSlot **slots, int ntuples,
 		}
 		MarkBufferDirty(buffer);
 
-		if (RelationNeedsWAL(rel))
+		if (needwal)
 		{
-			xl_helios_multi_insert *xlrec;
 			uint8		info = XLOG_HELIOS_MULTI_INSERT;
 			int			bufflags = REGBUF_STANDARD;
-			StringInfoData body;
 
-			xlrec = palloc(SizeOfHeliosMultiInsert + nthispage * sizeof(OffsetNumber));
 			xlrec->flags = all_visible_cleared ? XLH_ALL_VISIBLE_CLEARED : 0;
 			xlrec->ntuples = nthispage;
 			memcpy(xlrec->offsets, offsets, nthispage * sizeof(OffsetNumber));
 
-			initStringInfo(&body);
+			resetStringInfo(&body);
 			for (int i = 0; i < nthispage; i++)
 			{
 				HeapTuple	tup = tuples[ndone + i];
@@ -1116,6 +1129,11 @@ helios_multi_insert(Relation rel, TupleTableSlot **slots, int ntuples,
 		slots[i]->tts_tid = tuples[i]->t_self;
 	}
 	pgstat_count_heap_insert(rel, ntuples);
+	if (needwal)
+	{
+		pfree(xlrec);
+		pfree(body.data);
+	}
 }
 
 /* The speculative insertion at tid succeeded: replace token by ctid. */
