@@ -16,6 +16,7 @@
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/table.h"
 #include "access/xloginsert.h"
 #include "commands/vacuum.h"
 #include "miscadmin.h"
@@ -88,9 +89,18 @@ hbt_vacuum_scan(IndexVacuumInfo *info, IndexBulkDeleteResult *stats,
 				IndexBulkDeleteCallback callback, void *callback_state)
 {
 	Relation	rel = info->index;
-	GlobalVisState *vistest = GlobalVisTestFor(rel);
+	Relation	heap;
+	GlobalVisState *vistest;
 	BlockNumber blkno = HBT_METAPAGE + 1;
 	BlockNumber nblocks;
+
+	/*
+	 * The horizon is the table's: GlobalVisTestFor() takes tables, not
+	 * indexes.  VACUUM holds ShareUpdateExclusiveLock on the table.
+	 */
+	heap = table_open(rel->rd_index->indrelid, NoLock);
+	vistest = GlobalVisTestFor(heap);
+	table_close(heap, NoLock);
 
 	stats->num_index_tuples = 0;
 	for (;;)
