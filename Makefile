@@ -25,9 +25,23 @@ endif
 
 $(OBJS): $(wildcard src/*.h src/*/*.h)
 
-.PHONY: test demo bench bench-first bench-tpcc bench-scan bench-btree
+.PHONY: test demo bench bench-first bench-tpcc bench-scan bench-btree \
+	test-cassert pg-suites pg-suites-routing
 test:
 	bash test/run_all.sh
+
+# make test against an assert-enabled PostgreSQL 15 built once from
+# Debian's source into /var/cache/helios (test/cassert.sh)
+test-cassert:
+	bash test/cassert.sh
+
+# PostgreSQL's own regression and isolation suites with helios as the
+# default table access method, compared with heap (docs/pg-suites.md)
+pg-suites:
+	bash test/pg_suites.sh
+
+pg-suites-routing:
+	bash test/pg_suites.sh --routing=on
 
 demo:
 	bash bench/demo.sh

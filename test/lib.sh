@@ -17,7 +17,8 @@ helios_install_deps() {
 }
 
 helios_build_install() {
-	local pgc=/usr/lib/postgresql/15/bin/pg_config
+	# HELIOS_PG_CONFIG: another PostgreSQL 15 build (test/cassert.sh)
+	local pgc=${HELIOS_PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 	make -C "$ROOT" -s PG_CONFIG=$pgc >"$ROOT/.build.log" 2>&1 || { cat "$ROOT/.build.log"; return 1; }
 	grep -E "warning:" "$ROOT/.build.log"
 	if [ -w "$($pgc --pkglibdir)" ]; then

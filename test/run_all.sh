@@ -10,6 +10,12 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PGBIN=/usr/lib/postgresql/15/bin
 PGXS_DIR=/usr/lib/postgresql/15/lib/pgxs
+# HELIOS_PG_CONFIG runs the suites on another PostgreSQL 15 build, e.g. the
+# assert-enabled one of test/cassert.sh
+if [ -n "${HELIOS_PG_CONFIG:-}" ]; then
+	PGBIN=$("$HELIOS_PG_CONFIG" --bindir)
+	PGXS_DIR=$(dirname "$(dirname "$(dirname "$("$HELIOS_PG_CONFIG" --pgxs)")")")
+fi
 PG_REGRESS=$PGXS_DIR/src/test/regress/pg_regress
 PG_ISOLATION_REGRESS=$PGXS_DIR/src/test/isolation/pg_isolation_regress
 TEST_USER=${HELIOS_TEST_USER:-helios_test}
@@ -39,7 +45,11 @@ as_user() { if [ "$(id -u)" = 0 ]; then runuser -u "$RUN_USER" -- env "$@"; else
 
 PORT=$(helios_free_port)
 DATA=$WORK/data
-helios_start_cluster "$DATA" "$PORT" "$WORK" || { echo "0 passed, 1 failed"; exit 1; }
+# with HELIOS_PG_CONFIG, the log names each backend's test (for the TRAP report)
+LOG_CONF=""
+[ -n "${HELIOS_PG_CONFIG:-}" ] && LOG_CONF="log_line_prefix = '%m [%p] %q%a '
+log_connections = on"
+helios_start_cluster "$DATA" "$PORT" "$WORK" "$LOG_CONF" || { echo "0 passed, 1 failed"; exit 1; }
 cleanup() { as_user PATH="$PGBIN:$PATH" pg_ctl -D "$DATA" -m fast stop >/dev/null 2>&1; }
 trap cleanup EXIT
 
@@ -127,6 +137,49 @@ for f in "$WORK"/test/t/*.pl; do
 		record "tap:$(basename "$f")" 1
 	fi
 done
+
+# with HELIOS_PG_CONFIG: each assertion failure (TRAP) and backend crash in
+# the servers' logs, with its test; each counts as a failure
+report_traps() {	# log name
+	local line
+	while IFS= read -r line; do
+		case "$line" in
+			"@@ "*) record "crash:$2:${line#@@ }" 1 ;;
+			*) echo "$line" ;;
+		esac
+	done < <(awk -v logf="$1" '
+		# each process: its application_name and last log line
+		match($0, /^[^[]*\[[0-9]+\] /) {
+			pid = $0; sub(/^[^[]*\[/, "", pid); sub(/\].*/, "", pid)
+			if (index($0, "connection received:")) { app[pid] = ""; last[pid] = "" }
+			if (match($0, /application_name=[^ ]*/)) app[pid] = substr($0, RSTART + 17, RLENGTH - 17)
+			last[pid] = $0
+		}
+		function event(pid, what) {
+			name = app[pid] != "" ? app[pid] : "pid-" pid
+			print "-- " name " in " logf ":"
+			if (last[pid] != "") print "   last: " last[pid]
+			print "   " what
+			print "@@ " name
+		}
+		/^TRAP: / {
+			pid = $0; sub(/.*PID: /, "", pid); sub(/\).*/, "", pid)
+			event(pid, $0); trapped[pid] = 1
+		}
+		/\(PID [0-9]+\) was terminated by signal/ && !/by signal 9:/ {
+			pid = $0; sub(/.*\(PID /, "", pid); sub(/\).*/, "", pid)
+			if (trapped[pid]) print "   " $0; else event(pid, $0)
+			delete trapped[pid]
+			if ((getline nxt) > 0 && index(nxt, "Failed process was running")) print "   " nxt
+		}' "$1")
+}
+if [ -n "${HELIOS_PG_CONFIG:-}" ]; then
+	echo "== TRAP and crashes in the server logs"
+	report_traps "$DATA/server.log" main
+	for log in "$WORK"/tap/tmp_check/log/*.log; do
+		[ -f "$log" ] && report_traps "$log" "tap:$(basename "$log" .log)"
+	done
+fi
 
 echo
 [ -n "$FAILED_NAMES" ] && echo "failed:$FAILED_NAMES" && echo "logs kept in $WORK"
