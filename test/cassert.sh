@@ -33,6 +33,7 @@ STAMP_TEXT="postgresql $DEB_VERSION | $CONFIGURE_OPTS | CFLAGS=$CFLAGS_PG | cont
 BUILD_DEPS="build-essential bison flex libreadline-dev zlib1g-dev libicu-dev pkg-config libipc-run-perl dpkg-dev gdb postgresql-15-pgtap"
 
 log() { echo "cassert: $*"; }
+. "$ROOT/test/lib.sh"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "test/cassert.sh runs as root (build dependencies, cache in $CACHE)" >&2
@@ -51,22 +52,7 @@ install_missing() {
 
 fetch_source() {
 	[ -f "$SRC/configure" ] && return 0
-	if ! grep -rqs "deb-src" /etc/apt/sources.list.d/ /etc/apt/sources.list; then
-		cat > /etc/apt/sources.list.d/debian-src.sources <<'EOF'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-
-Types: deb-src
-URIs: http://deb.debian.org/debian-security
-Suites: bookworm-security
-Components: main
-EOF
-	fi
-	apt-get update -qq
-	mkdir -p "$CACHE"
-	(cd "$CACHE" && apt-get source -qq "postgresql-15=$DEB_VERSION")
+	helios_pg_source "$DEB_VERSION" "$CACHE"
 	[ -f "$SRC/configure" ] || { echo "apt-get source did not unpack $SRC" >&2; exit 1; }
 }
 

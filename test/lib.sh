@@ -50,3 +50,32 @@ $extra
 CONF
 	as_user PATH="$PGBIN:$PATH" pg_ctl -D "$data" -l "$data/server.log" -w start >/dev/null || { cat "$data/server.log"; return 1; }
 }
+
+# helios_pg_source VERSION CACHE: unpack Debian's postgresql-15=VERSION
+# source into CACHE with apt-get source (as root), adding a deb-src entry
+# for bookworm when the machine has none.  Used by test/pg_suites.sh and
+# test/cassert.sh; fails when the archive does not carry VERSION.
+helios_pg_source() {
+	local version=$1 cache=$2
+	[ "$(id -u)" = 0 ] || return 1
+	if [ -z "${HELIOS_APT_READY:-}" ]; then
+		if ! grep -Eqrs '^(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+			cat > /etc/apt/sources.list.d/debian-src.sources <<'SOURCES'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+SOURCES
+		fi
+		apt-get update -qq || return 1
+		dpkg-query -W -f='${Status}' dpkg-dev 2>/dev/null | grep -q "install ok installed" ||
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dpkg-dev >/dev/null || return 1
+		HELIOS_APT_READY=1
+	fi
+	mkdir -p "$cache" && (cd "$cache" && apt-get source -qq "postgresql-15=$version" >/dev/null 2>&1)
+}

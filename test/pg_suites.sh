@@ -102,31 +102,8 @@ fi
 PKG_VERSION=$(dpkg-query -W -f='${Version}' postgresql-15 2>/dev/null) || die "postgresql-15 is not installed"
 srcdir_of() { echo "$CACHE/postgresql-15-${1%%-*}"; }
 have_src() { [ -f "$1/src/test/regress/parallel_schedule" ]; }
-# apt_source VERSION: apt-get source postgresql-15=VERSION into $CACHE
-apt_source() {
-	[ "$(id -u)" = 0 ] || return 1
-	if [ -z "${APT_READY:-}" ]; then
-		if ! grep -Eqrs '^(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-			cat > /etc/apt/sources.list.d/debian-src.sources <<'SOURCES'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-
-Types: deb-src
-URIs: http://deb.debian.org/debian-security
-Suites: bookworm-security
-Components: main
-SOURCES
-		fi
-		apt-get update -qq || return 1
-		dpkg-query -W -f='${Status}' dpkg-dev 2>/dev/null | grep -q "install ok installed" ||
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dpkg-dev >/dev/null || return 1
-		APT_READY=1
-	fi
-	mkdir -p "$CACHE" && (cd "$CACHE" && apt-get source -qq "postgresql-15=$1" >/dev/null 2>&1)
-	have_src "$(srcdir_of "$1")"
-}
+# apt_source VERSION: Debian's source of VERSION into $CACHE
+apt_source() { helios_pg_source "$1" "$CACHE" && have_src "$(srcdir_of "$1")"; }
 # the source of the installed version; else (the archive may no longer
 # carry it) a cached or fetchable source of another 15.x release, whose
 # tests are compatible: both runs use the same tests on the same server
