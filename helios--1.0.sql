@@ -44,6 +44,9 @@ CREATE FUNCTION helios_btree_verify(index regclass, heapallindexed boolean DEFAU
 RETURNS void
 AS 'MODULE_PATHNAME', 'helios_btree_verify'
 LANGUAGE C STRICT;
+-- as amcheck's functions: granted by the superuser, and then only to the
+-- owner of the index's table
+REVOKE ALL ON FUNCTION helios_btree_verify(regclass, boolean) FROM PUBLIC;
 
 -- Operator families and classes of helios_btree.  They mirror btree's
 -- default operator classes (and the pattern_ops ones): the same operators at

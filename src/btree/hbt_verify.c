@@ -13,17 +13,24 @@
  * must have its entry.  The table is locked in SHARE mode, so the tree
  * does not change meanwhile.
  *
+ * Only the table's owner (or a superuser) may verify, and EXECUTE is
+ * revoked from PUBLIC; index expressions run as the table's owner in a
+ * security-restricted operation (the amcheck CVE-2022-1552 rule).
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "access/table.h"
 #include "access/tableam.h"
+#include "catalog/objectaddress.h"
 #include "catalog/index.h"
 #include "catalog/pg_am.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
+#include "utils/acl.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
@@ -180,14 +187,44 @@ helios_btree_verify(PG_FUNCTION_ARGS)
 	BlockNumber root,
 				blkno;
 	uint32		level;
+	Oid			save_userid;
+	int			save_sec_context;
+	int			save_nestlevel;
 
+	/*
+	 * Everything that can be checked without a lock is checked first, so
+	 * that a caller cannot lock a table it may not verify: the relation is
+	 * an index, of helios_btree, and the caller owns its table.
+	 */
 	if (!OidIsValid(heapoid))
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s\" is not an index", get_rel_name(indexoid) ? get_rel_name(indexoid) : "?")));
+	if (hbt_relam(indexoid) != hbt_am_oid())
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("index \"%s\" is not a helios_btree index",
+						get_rel_name(indexoid)),
+				 errhint("amcheck's bt_index_check verifies btree indexes.")));
+	if (!pg_class_ownercheck(heapoid, GetUserId()))
+		aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_INDEX, get_rel_name(indexoid));
+
 	heap = table_open(heapoid, ShareLock);
+
+	/*
+	 * Index expressions and predicates run as the table's owner, under the
+	 * restrictions of a security-restricted operation, with setting changes
+	 * kept local, as amcheck and maintenance commands run them: a user's
+	 * expression index must not run code with the verifier's rights.
+	 */
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(heap->rd_rel->relowner,
+						   save_sec_context | SECURITY_RESTRICTED_OPERATION);
+	save_nestlevel = NewGUCNestLevel();
+
 	index = index_open(indexoid, ShareLock);
-	if (index->rd_indam->aminsert != hbt_aminsert)
+	if (index->rd_indam->aminsert != hbt_aminsert ||
+		index->rd_index->indrelid != heapoid)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("index \"%s\" is not a helios_btree index",
@@ -261,6 +298,8 @@ helios_btree_verify(PG_FUNCTION_ARGS)
 							   verify_heap_callback, &vs, NULL);
 	}
 
+	AtEOXact_GUC(false, save_nestlevel);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
 	index_close(index, ShareLock);
 	table_close(heap, ShareLock);
 	PG_RETURN_VOID();
