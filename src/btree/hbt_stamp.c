@@ -193,9 +193,21 @@ hbt_stamp_row(Relation heapRel, ItemPointer rowid, HeapTuple oldtup,
 	ListCell   *lc;
 	TupleTableSlot *slot = NULL;
 	EState	   *estate = NULL;
+	MemoryContext stampcxt;
+	MemoryContext oldcxt;
 
 	if (!heapRel->rd_rel->relhasindex || !hbt_table_has_hbt(heapRel))
 		return;
+
+	/*
+	 * Everything this row needs (index infos, prepared predicates, key
+	 * values) is allocated here and freed on return: a DELETE or UPDATE of
+	 * many rows runs this once per row, in the statement's memory.
+	 */
+	stampcxt = AllocSetContextCreate(CurrentMemoryContext,
+									 "helios_btree stamp",
+									 ALLOCSET_SMALL_SIZES);
+	oldcxt = MemoryContextSwitchTo(stampcxt);
 	indexoids = RelationGetIndexList(heapRel);
 	foreach(lc, indexoids)
 	{
@@ -251,5 +263,6 @@ hbt_stamp_row(Relation heapRel, ItemPointer rowid, HeapTuple oldtup,
 		ExecDropSingleTupleTableSlot(slot);
 	if (estate)
 		FreeExecutorState(estate);
-	list_free(indexoids);
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextDelete(stampcxt);
 }

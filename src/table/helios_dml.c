@@ -731,6 +731,8 @@ l2:
 			ReleaseBuffer(vmbuffer);
 		bms_free(hot_attrs);
 		bms_free(key_attrs);
+		bms_free(interesting);
+		bms_free(modified);
 		return result;
 	}
 
@@ -948,6 +950,7 @@ l2:
 	heap_freetuple(newtup);
 	bms_free(hot_attrs);
 	bms_free(key_attrs);
+	bms_free(interesting);
 	bms_free(modified);
 	return TM_Ok;
 }
