@@ -71,6 +71,7 @@ hbt_search_level(Relation rel, HbtKey key, uint32 level, Buffer *bufp,
 		BlockNumber child;
 		HbtStack	entry;
 		int			childaccess;
+		uint32		parentlevel;
 
 		page = BufferGetPage(buf);
 		opaque = HbtPageGetOpaque(page);
@@ -99,10 +100,11 @@ hbt_search_level(Relation rel, HbtKey key, uint32 level, Buffer *bufp,
 		entry->parent = stack;
 		stack = entry;
 
-		childaccess = (opaque->hbt_level == level + 1) ? access : BUFFER_LOCK_SHARE;
+		/* the parent's level, read while the parent is still locked */
+		parentlevel = opaque->hbt_level;
+		childaccess = (parentlevel == level + 1) ? access : BUFFER_LOCK_SHARE;
 		buf = hbt_relandgetbuf(rel, buf, child, childaccess);
-		if (HbtPageGetOpaque(BufferGetPage(buf))->hbt_level !=
-			opaque->hbt_level - 1)
+		if (HbtPageGetOpaque(BufferGetPage(buf))->hbt_level != parentlevel - 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_INDEX_CORRUPTED),
 					 errmsg("index \"%s\" has a downlink to block %u on the wrong level",
