@@ -83,7 +83,7 @@ hbt_log_vacuum(Buffer buf, TransactionId latestRemoved,
 	XLogRecPtr	recptr;
 
 	xlrec.subop = HBT_XLOG_VACUUM;
-	xlrec.latestRemoved = latestRemoved;
+	xlrec.conflictHorizon = latestRemoved;
 	xlrec.nfrozen = nfrozen;
 	xlrec.ncleared = ncleared;
 	xlrec.ndeleted = ndeleted;

@@ -42,7 +42,7 @@ hbt_vacuum_page(Relation rel, Buffer buf, GlobalVisState *vistest,
 	int			ndeleted = 0,
 				nfrozen = 0,
 				ncleared = 0;
-	TransactionId latestRemoved = InvalidTransactionId;
+	TransactionId latestRemoved = InvalidTransactionId;	/* conflict horizon */
 
 	for (OffsetNumber off = HbtFirstDataKey(opaque); off <= maxoff; off++)
 	{
@@ -58,7 +58,13 @@ hbt_vacuum_page(Relation rel, Buffer buf, GlobalVisState *vistest,
 		}
 		actions = hbt_entry_vacuum_actions(v, vistest);
 		if (actions & HBT_VAC_FREEZE)
+		{
 			frozen[nfrozen++] = off;
+			/* a standby query may not see this xmin committed yet */
+			if (!TransactionIdIsValid(latestRemoved) ||
+				TransactionIdFollows(v->xmin, latestRemoved))
+				latestRemoved = v->xmin;
+		}
 		if (actions & HBT_VAC_CLEAR_XMAX)
 			cleared[ncleared++] = off;
 	}

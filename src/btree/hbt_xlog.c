@@ -84,13 +84,17 @@ hbt_redo_vacuum(XLogReaderState *record)
 	memcpy(&xlrec, XLogRecGetData(record), SizeOfHbtVacuum);
 	offs = (OffsetNumber *) (XLogRecGetData(record) + SizeOfHbtVacuum);
 
-	/* removed entries may still be visible to standby queries */
-	if (InHotStandby && TransactionIdIsValid(xlrec.latestRemoved) && xlrec.ndeleted > 0)
+	/*
+	 * Removed entries may still be visible to standby queries, and frozen
+	 * ones not yet: a query whose snapshot does not see the horizon's
+	 * transaction finished would answer differently after this record.
+	 */
+	if (InHotStandby && TransactionIdIsValid(xlrec.conflictHorizon))
 	{
 		RelFileNode rnode;
 
 		XLogRecGetBlockTag(record, 0, &rnode, NULL, NULL);
-		ResolveRecoveryConflictWithSnapshot(xlrec.latestRemoved, rnode);
+		ResolveRecoveryConflictWithSnapshot(xlrec.conflictHorizon, rnode);
 	}
 
 	if (XLogReadBufferForRedo(record, 0, &buf) == BLK_NEEDS_REDO)
@@ -186,8 +190,8 @@ hbt_desc(StringInfo buf, XLogReaderState *record)
 				xl_hbt_vacuum xlrec;
 
 				memcpy(&xlrec, data, SizeOfHbtVacuum);
-				appendStringInfo(buf, "latestRemoved %u frozen %u cleared %u deleted %u",
-								 xlrec.latestRemoved, xlrec.nfrozen, xlrec.ncleared,
+				appendStringInfo(buf, "conflictHorizon %u frozen %u cleared %u deleted %u",
+								 xlrec.conflictHorizon, xlrec.nfrozen, xlrec.ncleared,
 								 xlrec.ndeleted);
 				break;
 			}

@@ -54,7 +54,9 @@ typedef struct xl_hbt_xmax
 typedef struct xl_hbt_vacuum
 {
 	uint8		subop;
-	TransactionId latestRemoved;	/* for hot standby conflicts */
+	TransactionId conflictHorizon;	/* newest xid a standby snapshot must
+									 * see finished: of removed entries'
+									 * xmax and frozen entries' xmin */
 	uint16		nfrozen;
 	uint16		ncleared;
 	uint16		ndeleted;
