@@ -323,6 +323,14 @@ extern void hbt_stamp_row(Relation heapRel, ItemPointer rowid,
 						  HeapTuple oldtup, Buffer buffer, CommandId cid,
 						  bool kill);
 
+/*
+ * hbt_vacuum.c: called by the helios table AM.  Does the index keep
+ * transaction ids in its entries?  Then VACUUM must run its cleanup (which
+ * freezes them) before the table's relfrozenxid may advance, even when
+ * index cleanup is skipped (INDEX_CLEANUP off, the wraparound failsafe).
+ */
+extern bool hbt_index_holds_xids(Relation indrel);
+
 /* hbt_validate.c */
 extern bool hbt_validate(Oid opclassoid);
 

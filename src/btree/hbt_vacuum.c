@@ -150,6 +150,12 @@ hbt_bulkdelete(IndexVacuumInfo *info, IndexBulkDeleteResult *stats,
 	return stats;
 }
 
+bool
+hbt_index_holds_xids(Relation indrel)
+{
+	return indrel->rd_indam->amvacuumcleanup == hbt_vacuumcleanup;
+}
+
 IndexBulkDeleteResult *
 hbt_vacuumcleanup(IndexVacuumInfo *info, IndexBulkDeleteResult *stats)
 {

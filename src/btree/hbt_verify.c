@@ -9,7 +9,8 @@
  * (key, row TID) order and below the page's high key; that each downlink
  * leads to a child on the level below whose first item is not below the
  * downlink's key and whose high key is the next downlink's key (or the
- * parent's high key).  With heapallindexed, every live row of the table
+ * parent's high key); that no entry keeps an xid older than the table's
+ * relfrozenxid.  With heapallindexed, every live row of the table
  * must have its entry.  The table is locked in SHARE mode, so the tree
  * does not change meanwhile.
  *
@@ -52,13 +53,43 @@ item_key(Relation rel, Page page, OffsetNumber off, HbtKey key)
 	hbt_key_from_tuple(rel, key, itup, hbt_item_rowtid(page, off, itup));
 }
 
+/*
+ * An entry may keep a raw xid only if it does not precede the table's
+ * relfrozenxid: VACUUM freezes or removes every older one before it lets
+ * relfrozenxid pass it, so that the commit log can be truncated and xids
+ * compared without wraparound.  Killed entries and xids known aborted are
+ * never looked up.
+ */
 static void
-verify_page(Relation rel, BlockNumber blkno, Page page, uint32 level)
+verify_entry_xids(Relation rel, BlockNumber blkno, OffsetNumber off,
+				  HbtVersion *v, TransactionId relfrozenxid)
+{
+	if ((v->flags & HBT_KILLED) || !TransactionIdIsNormal(relfrozenxid))
+		return;
+	if (!(v->flags & HBT_XMIN_INVALID) && TransactionIdIsNormal(v->xmin) &&
+		TransactionIdPrecedes(v->xmin, relfrozenxid))
+		VERIFY_ERROR(rel, blkno, "Item %u has xmin %u, which precedes the table's relfrozenxid %u and is not frozen.",
+					 off, v->xmin, relfrozenxid);
+	if (!(v->flags & HBT_XMAX_INVALID) && TransactionIdIsNormal(v->xmax) &&
+		TransactionIdPrecedes(v->xmax, relfrozenxid))
+		VERIFY_ERROR(rel, blkno, "Item %u has xmax %u, which precedes the table's relfrozenxid %u.",
+					 off, v->xmax, relfrozenxid);
+}
+
+static void
+verify_page(Relation rel, BlockNumber blkno, Page page, uint32 level,
+			TransactionId relfrozenxid)
 {
 	HbtPageOpaque opaque = HbtPageGetOpaque(page);
 	OffsetNumber first = HbtFirstDataKey(opaque);
 	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
 	HbtKeyData	key;
+
+	if (HbtPageIsLeaf(opaque))
+		for (OffsetNumber off = first; off <= maxoff; off++)
+			verify_entry_xids(rel, blkno, off,
+							  HbtEntryVersion((IndexTuple) PageGetItem(page, PageGetItemId(page, off))),
+							  relfrozenxid);
 
 	if (opaque->hbt_level != level)
 		VERIFY_ERROR(rel, blkno, "Page is on level %u, its sibling on level %u.",
@@ -267,7 +298,8 @@ helios_btree_verify(PG_FUNCTION_ARGS)
 				if (op->hbt_prev != prev)
 					VERIFY_ERROR(index, BufferGetBlockNumber(buf),
 								 "Left-link is %u, expected %u.", op->hbt_prev, prev);
-				verify_page(index, BufferGetBlockNumber(buf), page, thislevel);
+				verify_page(index, BufferGetBlockNumber(buf), page, thislevel,
+							heap->rd_rel->relfrozenxid);
 				if (!HbtPageIsLeaf(op))
 				{
 					if (down == HBT_NONE)

@@ -66,6 +66,8 @@
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
+#include "btree/hbt.h"
+
 #include "helios.h"
 #include "table/helios_am.h"
 #include "table/helios_vacuum.h"
@@ -1302,7 +1304,28 @@ lazy_scan_heap(LVRelState *vacrel)
 		FreeSpaceMapVacuumRange(vacrel->rel, next_fsm_block_to_vacuum, blkno);
 	pgstat_progress_update_param(PROGRESS_VACUUM_HEAP_BLKS_VACUUMED, blkno);
 
-	if (vacrel->nindexes > 0 && vacrel->do_index_cleanup)
+	if (vacrel->nindexes > 0 && !vacrel->do_index_cleanup)
+	{
+		bool		estimated = vacrel->scanned_pages < vacrel->rel_pages;
+
+		/*
+		 * Index cleanup is skipped (INDEX_CLEANUP off, or the wraparound
+		 * failsafe), but relfrozenxid will still advance: indexes whose
+		 * entries carry transaction ids (helios_btree) are cleaned up all
+		 * the same, which freezes or removes every entry older than the
+		 * horizon, or the commit log could be truncated under them.
+		 */
+		for (int idx = 0; idx < vacrel->nindexes; idx++)
+		{
+			if (!hbt_index_holds_xids(vacrel->indrels[idx]))
+				continue;
+			pgstat_progress_update_param(PROGRESS_VACUUM_PHASE,
+										 PROGRESS_VACUUM_PHASE_INDEX_CLEANUP);
+			lazy_one_index(vacrel, idx, true, vacrel->new_rel_tuples,
+						   estimated);
+		}
+	}
+	else if (vacrel->nindexes > 0)
 	{
 		bool		estimated = vacrel->scanned_pages < vacrel->rel_pages;
 
