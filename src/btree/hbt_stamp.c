@@ -31,6 +31,113 @@
 #include "helios.h"
 #include "table/helios_am.h"
 
+/* Is v the row's current entry: not killed, no xmax or an aborted one? */
+static bool
+hbt_entry_is_current(HbtVersion *v)
+{
+	if (v->flags & HBT_KILLED)
+		return false;
+	return !(TransactionIdIsValid(v->xmax) && !(v->flags & HBT_XMAX_INVALID) &&
+			 ((v->flags & HBT_XMAX_COMMITTED) ||
+			  hbt_xid_status(v->xmax) != HBT_XID_ABORTED));
+}
+
+/*
+ * Stamp (or kill) entry off of the exclusively locked leaf buf, then
+ * release the leaf.
+ */
+static void
+hbt_stamp_item(Relation rel, Buffer buf, OffsetNumber off, CommandId cid,
+			   bool kill)
+{
+	Page		page = BufferGetPage(buf);
+	IndexTuple	itup = (IndexTuple) PageGetItem(page, PageGetItemId(page, off));
+	HbtVersion *v = HbtEntryVersion(itup);
+	HbtVersion	newv = *v;
+
+	if (kill)
+		newv.flags |= HBT_KILLED;
+	else
+		hbt_version_set_xmax(&newv, GetCurrentTransactionId(), cid);
+
+	START_CRIT_SECTION();
+	memcpy(v, &newv, sizeof(HbtVersion));
+	HbtPageGetOpaque(page)->hbt_flags |= HBT_HAS_GARBAGE;
+	MarkBufferDirty(buf);
+	if (RelationNeedsWAL(rel))
+	{
+		xl_hbt_xmax xlrec;
+		XLogRecPtr	recptr;
+
+		xlrec.subop = HBT_XLOG_XMAX;
+		xlrec.off = off;
+		xlrec.version = newv;
+		XLogBeginInsert();
+		XLogRegisterData((char *) &xlrec, sizeof(xl_hbt_xmax));
+		XLogRegisterBuffer(0, buf, REGBUF_STANDARD);
+		recptr = XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_BTREE);
+		PageSetLSN(page, recptr);
+	}
+	END_CRIT_SECTION();
+	UnlockReleaseBuffer(buf);
+}
+
+/*
+ * The row's current entry found by its row TID alone, walking the leaves
+ * from the leftmost one, each exclusively locked in turn (entries only move
+ * right, so the walk misses none).  For a key that no longer computes to
+ * what was stored.  Returns the leaf, locked, with *offp; or InvalidBuffer.
+ */
+static Buffer
+hbt_find_entry_by_rowtid(Relation rel, ItemPointer rowid, OffsetNumber *offp)
+{
+	BlockNumber root;
+	uint32		level;
+	Buffer		buf;
+
+	hbt_get_root(rel, &root, &level);
+	if (root == HBT_NONE)
+		return InvalidBuffer;
+	buf = hbt_getbuf(rel, root, level == 0 ? BUFFER_LOCK_EXCLUSIVE : BUFFER_LOCK_SHARE);
+	for (;;)
+	{
+		Page		page = BufferGetPage(buf);
+		HbtPageOpaque opaque = HbtPageGetOpaque(page);
+		BlockNumber child;
+
+		if (HbtPageIsLeaf(opaque))
+			break;
+		child = HbtPivotChild((IndexTuple) PageGetItem(page,
+													   PageGetItemId(page, HbtFirstDataKey(opaque))));
+		buf = hbt_relandgetbuf(rel, buf, child,
+							   opaque->hbt_level == 1 ? BUFFER_LOCK_EXCLUSIVE : BUFFER_LOCK_SHARE);
+	}
+	for (;;)
+	{
+		Page		page = BufferGetPage(buf);
+		HbtPageOpaque opaque = HbtPageGetOpaque(page);
+		OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
+
+		CHECK_FOR_INTERRUPTS();
+		for (OffsetNumber off = HbtFirstDataKey(opaque); off <= maxoff; off++)
+		{
+			IndexTuple	itup = (IndexTuple) PageGetItem(page, PageGetItemId(page, off));
+
+			if (ItemPointerEquals(hbt_item_rowtid(page, off, itup), rowid) &&
+				hbt_entry_is_current(HbtEntryVersion(itup)))
+			{
+				*offp = off;
+				return buf;
+			}
+		}
+		if (HbtPageIsRightmost(opaque))
+			break;
+		buf = hbt_relandgetbuf(rel, buf, opaque->hbt_next, BUFFER_LOCK_EXCLUSIVE);
+	}
+	UnlockReleaseBuffer(buf);
+	return InvalidBuffer;
+}
+
 /* Stamp (or kill) the entry (values, rowid) of helios_btree index rel. */
 static void
 hbt_stamp_entry(Relation rel, Relation heapRel, Datum *values, bool *isnull,
@@ -42,7 +149,6 @@ hbt_stamp_entry(Relation rel, Relation heapRel, Datum *values, bool *isnull,
 	Page		page;
 	OffsetNumber off,
 				maxoff;
-	TransactionId xid = GetCurrentTransactionId();
 
 	hbt_key_from_values(rel, &key, values, isnull,
 						IndexRelationGetNumberOfKeyAttributes(rel), rowid);
@@ -55,63 +161,49 @@ hbt_stamp_entry(Relation rel, Relation heapRel, Datum *values, bool *isnull,
 	maxoff = PageGetMaxOffsetNumber(page);
 	for (off = hbt_binsrch(rel, &key, page); off <= maxoff; off++)
 	{
-		IndexTuple	itup;
-		HbtVersion *v;
-		HbtVersion	newv;
-
 		if (hbt_compare(rel, &key, page, off) != 0)
 			break;
-		itup = (IndexTuple) PageGetItem(page, PageGetItemId(page, off));
-		v = HbtEntryVersion(itup);
-		if (v->flags & HBT_KILLED)
+		if (!hbt_entry_is_current(HbtEntryVersion((IndexTuple) PageGetItem(page, PageGetItemId(page, off)))))
 			continue;
-		/* the current entry of the row: no xmax, or an aborted one */
-		if (TransactionIdIsValid(v->xmax) && !(v->flags & HBT_XMAX_INVALID) &&
-			((v->flags & HBT_XMAX_COMMITTED) ||
-			 hbt_xid_status(v->xmax) != HBT_XID_ABORTED))
-			continue;
-
-		newv = *v;
-		if (kill)
-			newv.flags |= HBT_KILLED;
-		else
-			hbt_version_set_xmax(&newv, xid, cid);
-
-		START_CRIT_SECTION();
-		memcpy(v, &newv, sizeof(HbtVersion));
-		HbtPageGetOpaque(page)->hbt_flags |= HBT_HAS_GARBAGE;
-		MarkBufferDirty(buf);
-		if (RelationNeedsWAL(rel))
-		{
-			xl_hbt_xmax xlrec;
-			XLogRecPtr	recptr;
-
-			xlrec.subop = HBT_XLOG_XMAX;
-			xlrec.off = off;
-			xlrec.version = newv;
-			XLogBeginInsert();
-			XLogRegisterData((char *) &xlrec, sizeof(xl_hbt_xmax));
-			XLogRegisterBuffer(0, buf, REGBUF_STANDARD);
-			recptr = XLogInsert(HELIOS_RMGR_ID, XLOG_HELIOS_BTREE);
-			PageSetLSN(page, recptr);
-		}
-		END_CRIT_SECTION();
-		UnlockReleaseBuffer(buf);
+		hbt_stamp_item(rel, buf, off, cid, kill);
 		return;
 	}
 	UnlockReleaseBuffer(buf);
 
 notfound:
 	/* a killed speculative row may not have reached every index */
-	if (!kill)
-		ereport(ERROR,
+	if (kill)
+		return;
+
+	/*
+	 * The key the row's values compute to now is not the one stored: an
+	 * index expression labelled IMMUTABLE that is not, or a collation that
+	 * changed.  The entry must still end, or the row could never be deleted
+	 * and its key would stay taken: find it by its row TID, and warn.
+	 */
+	buf = hbt_find_entry_by_rowtid(rel, rowid, &off);
+	if (BufferIsValid(buf))
+	{
+		hbt_stamp_item(rel, buf, off, cid, kill);
+		ereport(WARNING,
 				(errcode(ERRCODE_INDEX_CORRUPTED),
-				 errmsg("index \"%s\" has no current entry for row (%u,%u) of table \"%s\"",
+				 errmsg("index \"%s\" stores another key for row (%u,%u) of table \"%s\" than its definition computes now",
 						RelationGetRelationName(rel),
 						ItemPointerGetBlockNumber(rowid),
 						ItemPointerGetOffsetNumber(rowid),
 						RelationGetRelationName(heapRel)),
-				 errhint("Please REINDEX it.")));
+				 errdetail("The entry was found by the row's TID.  An index expression or collation gives another result than when the row was indexed."),
+				 errhint("REINDEX the index; the functions of its expressions must be immutable.")));
+		return;
+	}
+	ereport(WARNING,
+			(errcode(ERRCODE_INDEX_CORRUPTED),
+			 errmsg("index \"%s\" has no current entry for row (%u,%u) of table \"%s\"",
+					RelationGetRelationName(rel),
+					ItemPointerGetBlockNumber(rowid),
+					ItemPointerGetOffsetNumber(rowid),
+					RelationGetRelationName(heapRel)),
+			 errhint("REINDEX the index.")));
 }
 
 /*
