@@ -732,14 +732,39 @@ hbt_entry_conflicts(HbtVersion *v, TransactionId *xwait)
 }
 
 /*
+ * A live entry with our key values: is its row still there for a dirty
+ * snapshot, and who may still change that?  A DELETE (or an UPDATE to a
+ * new TID) ends the row first and its entries right after, so for a moment
+ * a live entry can name a row whose deleter is still running: as nbtree,
+ * ask the table (through the table AM, with SnapshotDirty), and wait for
+ * that deleter rather than report a violation it may never commit.
+ * Returns false if no version of the row is there any more.
+ */
+static bool
+hbt_row_still_there(Relation heapRel, ItemPointer rowtid, TransactionId *xwait)
+{
+	SnapshotData dirty;
+	bool		all_dead = false;
+	ItemPointerData tid = *rowtid;
+
+	*xwait = InvalidTransactionId;
+	InitDirtySnapshot(dirty);
+	if (!table_index_fetch_tuple_check(heapRel, &tid, &dirty, &all_dead))
+		return false;
+	*xwait = TransactionIdIsValid(dirty.xmin) ? dirty.xmin : dirty.xmax;
+	return true;
+}
+
+/*
  * Look for entries with the key values of ukey from off on buf (the leaf
  * where they start, exclusively locked), reading right siblings under
  * share locks while holding buf.  Returns an xid to wait for, or sets
  * *conflict if a live entry other than self's exists.
  */
 static TransactionId
-hbt_check_unique(Relation rel, HbtKey ukey, Buffer buf, ItemPointer self,
-				 IndexUniqueCheck checkUnique, bool *conflict)
+hbt_check_unique(Relation rel, Relation heapRel, HbtKey ukey, Buffer buf,
+				 ItemPointer self, IndexUniqueCheck checkUnique,
+				 bool *conflict)
 {
 	HbtKeyData upto = *ukey;
 	Buffer		cur = buf;
@@ -765,6 +790,9 @@ hbt_check_unique(Relation rel, HbtKey ukey, Buffer buf, ItemPointer self,
 			if (ItemPointerEquals(&itup->t_tid, self))
 				continue;
 			if (!hbt_entry_conflicts(HbtEntryVersion(itup), &xwait))
+				continue;
+			if (!TransactionIdIsValid(xwait) &&
+				!hbt_row_still_there(heapRel, &itup->t_tid, &xwait))
 				continue;
 			if (TransactionIdIsValid(xwait) && checkUnique != UNIQUE_CHECK_PARTIAL)
 			{
@@ -878,8 +906,8 @@ hbt_insert(Relation rel, Relation heapRel, IndexTuple itup, HbtVersion *version,
 				hbt_create_root(rel);
 				continue;
 			}
-			xwait = hbt_check_unique(rel, &ukey, buf, &itup->t_tid, checkUnique,
-									 &conflict);
+			xwait = hbt_check_unique(rel, heapRel, &ukey, buf, &itup->t_tid,
+									 checkUnique, &conflict);
 			if (TransactionIdIsValid(xwait))
 			{
 				UnlockReleaseBuffer(buf);
