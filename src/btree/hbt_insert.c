@@ -922,13 +922,18 @@ hbt_insert(Relation rel, Relation heapRel, IndexTuple itup, HbtVersion *version,
 				else
 				{
 					char	   *desc;
+					BlockNumber blkno = BufferGetBlockNumber(buf);
 
 					/*
-					 * As nbtree: a serializable transaction that could not
-					 * see the conflicting row fails on the rw-conflict
-					 * rather than on the constraint.
+					 * As nbtree: the leaf is released first, since the
+					 * description may access catalogs (and so this very
+					 * index); a serializable transaction that could not see
+					 * the conflicting row fails on the rw-conflict rather
+					 * than on the constraint.
 					 */
-					CheckForSerializableConflictIn(rel, NULL, BufferGetBlockNumber(buf));
+					UnlockReleaseBuffer(buf);
+					hbt_free_stack(stack);
+					CheckForSerializableConflictIn(rel, NULL, blkno);
 					desc = BuildIndexValueDescription(rel, values, isnull);
 
 					ereport(ERROR,
