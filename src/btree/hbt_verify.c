@@ -54,6 +54,42 @@ item_key(Relation rel, Page page, OffsetNumber off, HbtKey key)
 }
 
 /*
+ * Every line pointer of the page points at an item inside the tuple area,
+ * long enough for an index tuple of the size it claims plus what follows
+ * it (an entry's version, a pivot's row TID): checked before any item is
+ * read, so that a corrupt page gives an ERROR, not a wild read.
+ */
+static void
+verify_items(Relation rel, BlockNumber blkno, Page page)
+{
+	PageHeader	phdr = (PageHeader) page;
+	HbtPageOpaque opaque = HbtPageGetOpaque(page);
+	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
+
+	for (OffsetNumber off = FirstOffsetNumber; off <= maxoff; off++)
+	{
+		ItemId		lp = PageGetItemId(page, off);
+		IndexTuple	itup;
+		Size		need;
+		bool		pivot = !HbtPageIsLeaf(opaque) ||
+			(off == HBT_HIKEY && !HbtPageIsRightmost(opaque));
+
+		if (!ItemIdIsNormal(lp) || !ItemIdHasStorage(lp))
+			VERIFY_ERROR(rel, blkno, "Line pointer %u is not a normal item.", off);
+		if (ItemIdGetOffset(lp) < phdr->pd_upper ||
+			ItemIdGetOffset(lp) + ItemIdGetLength(lp) > phdr->pd_special ||
+			ItemIdGetLength(lp) < sizeof(IndexTupleData))
+			VERIFY_ERROR(rel, blkno, "Line pointer %u (offset %u, length %u) lies outside the tuple area.",
+						 off, ItemIdGetOffset(lp), ItemIdGetLength(lp));
+		itup = (IndexTuple) PageGetItem(page, lp);
+		need = IndexTupleSize(itup) + (pivot ? sizeof(HbtPivotTid) : sizeof(HbtVersion));
+		if (IndexTupleSize(itup) < sizeof(IndexTupleData) || need > ItemIdGetLength(lp))
+			VERIFY_ERROR(rel, blkno, "Item %u claims %zu bytes, its line pointer gives %u.",
+						 off, need, ItemIdGetLength(lp));
+	}
+}
+
+/*
  * An entry may keep a raw xid only if it does not precede the table's
  * relfrozenxid: VACUUM freezes or removes every older one before it lets
  * relfrozenxid pass it, so that the commit log can be truncated and xids
@@ -85,6 +121,7 @@ verify_page(Relation rel, BlockNumber blkno, Page page, uint32 level,
 	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
 	HbtKeyData	key;
 
+	verify_items(rel, blkno, page);
 	if (HbtPageIsLeaf(opaque))
 		for (OffsetNumber off = first; off <= maxoff; off++)
 			verify_entry_xids(rel, blkno, off,
@@ -130,6 +167,8 @@ verify_downlinks(Relation rel, BlockNumber blkno, Page page)
 		Page		cpage = BufferGetPage(cbuf);
 		HbtPageOpaque copaque = HbtPageGetOpaque(cpage);
 		HbtKeyData	key;
+
+		verify_items(rel, child, cpage);
 
 		if (copaque->hbt_level + 1 != opaque->hbt_level)
 			VERIFY_ERROR(rel, blkno, "Downlink %u leads to block %u on level %u.",
