@@ -271,6 +271,7 @@ extern HbtXidStatus hbt_xid_status(TransactionId xid);
 extern TransactionId hbt_entry_conflict_xid(HbtVersion *v, bool visible);
 extern int	hbt_entry_vacuum_actions(HbtVersion *v, GlobalVisState *vistest);
 extern void hbt_entry_apply_vacuum(HbtVersion *v, int actions);
+extern bool hbt_entry_is_current(HbtVersion *v);
 extern bool hbt_entry_visible(HbtVersion *v, Snapshot snapshot, Buffer buf);
 extern bool hbt_entry_removable(HbtVersion *v, struct GlobalVisState *vistest,
 								TransactionId *latestRemoved);

@@ -31,17 +31,6 @@
 #include "helios.h"
 #include "table/helios_am.h"
 
-/* Is v the row's current entry: not killed, no xmax or an aborted one? */
-static bool
-hbt_entry_is_current(HbtVersion *v)
-{
-	if (v->flags & HBT_KILLED)
-		return false;
-	return !(TransactionIdIsValid(v->xmax) && !(v->flags & HBT_XMAX_INVALID) &&
-			 ((v->flags & HBT_XMAX_COMMITTED) ||
-			  hbt_xid_status(v->xmax) != HBT_XID_ABORTED));
-}
-
 /*
  * Stamp (or kill) entry off of the exclusively locked leaf buf, then
  * release the leaf.

@@ -229,16 +229,19 @@ verify_heap_callback(Relation index, ItemPointer tid, Datum *values,
 	if (BufferIsValid(buf))
 	{
 		Page		page = BufferGetPage(buf);
-		OffsetNumber off = hbt_binsrch(index, &key, page);
+		OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
 
-		found = off <= PageGetMaxOffsetNumber(page) &&
-			hbt_compare(index, &key, page, off) == 0;
+		/* a live row needs its current entry: not killed, not ended */
+		for (OffsetNumber off = hbt_binsrch(index, &key, page);
+			 !found && off <= maxoff && hbt_compare(index, &key, page, off) == 0;
+			 off++)
+			found = hbt_entry_is_current(HbtEntryVersion((IndexTuple) PageGetItem(page, PageGetItemId(page, off))));
 		UnlockReleaseBuffer(buf);
 	}
 	if (!found)
 		ereport(ERROR,
 				(errcode(ERRCODE_INDEX_CORRUPTED),
-				 errmsg("index \"%s\" lacks an entry for row (%u,%u)",
+				 errmsg("index \"%s\" lacks a current entry for row (%u,%u)",
 						RelationGetRelationName(index),
 						ItemPointerGetBlockNumber(tid),
 						ItemPointerGetOffsetNumber(tid))));

@@ -311,3 +311,17 @@ hbt_entry_conflict_xid(HbtVersion *v, bool visible)
 			return InvalidTransactionId;
 	}
 }
+
+/*
+ * Is v its row's current entry: not killed, and no xmax or an aborted one?
+ * The entry that DELETE or UPDATE ends, and the one a live row must have.
+ */
+bool
+hbt_entry_is_current(HbtVersion *v)
+{
+	if (v->flags & HBT_KILLED)
+		return false;
+	return !(TransactionIdIsValid(v->xmax) && !(v->flags & HBT_XMAX_INVALID) &&
+			 ((v->flags & HBT_XMAX_COMMITTED) ||
+			  hbt_xid_status(v->xmax) != HBT_XID_ABORTED));
+}
