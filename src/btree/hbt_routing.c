@@ -69,6 +69,7 @@
 #include "utils/syscache.h"
 
 #include "btree/hbt.h"
+#include "ddl/ddl.h"
 #include "btree/hbt_routing.h"
 #include "helios.h"
 
@@ -1222,6 +1223,9 @@ hbt_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 			newtree = (Node *) hbt_alter_table((AlterTableStmt *) parsetree,
 											   queryString, &watch_relid,
 											   &watch);
+			break;
+		case T_ReindexStmt:
+			helios_ddl_check_reindex((ReindexStmt *) parsetree);
 			break;
 		case T_CreateStmt:
 			{
