@@ -1220,6 +1220,7 @@ hbt_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 													queryString);
 			break;
 		case T_AlterTableStmt:
+			helios_ddl_before_alter_table((AlterTableStmt *) parsetree);
 			newtree = (Node *) hbt_alter_table((AlterTableStmt *) parsetree,
 											   queryString, &watch_relid,
 											   &watch);
