@@ -44,6 +44,18 @@ SELECT * FROM lh_ams WHERE relname LIKE 'pt%' ORDER BY 1;
 SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'pt_pkey'::regclass;
 INSERT INTO pt VALUES (1, 'again');
 
+-- keys of several columns of one operator class, in both orders
+CREATE TABLE t2 (a integer, b integer) PARTITION BY HASH (a, b);
+CREATE TABLE t2p (a integer, b integer, PRIMARY KEY (a, b), UNIQUE (b, a)) USING helios;
+SELECT amname FROM lh_ams WHERE relname = 't2p_pkey';
+ALTER TABLE t2 ATTACH PARTITION t2p FOR VALUES WITH (MODULUS 1, REMAINDER 0);
+CREATE UNIQUE INDEX t2_a_idx ON t2 (a, b);
+CREATE UNIQUE INDEX t2_b_idx ON t2 (b, a);
+ALTER INDEX t2_a_idx ATTACH PARTITION t2p_pkey;
+ALTER INDEX t2_b_idx ATTACH PARTITION t2p_b_a_key;
+SELECT * FROM lh_ams WHERE relname LIKE 't2%' ORDER BY 1;
+DROP TABLE t2;
+
 -- a UNIQUE attached, then ON CONFLICT through the parent (as with heap, a
 -- plain unique index does not stand for the parent's UNIQUE constraint:
 -- the partition gets pc1_a_key besides pc1_a)
@@ -64,6 +76,21 @@ CREATE INDEX pi1_b ON pi1 USING helios_btree (b);
 ALTER INDEX pi_b ATTACH PARTITION pi1_b;
 SELECT * FROM lh_ams WHERE relname LIKE 'pi%' ORDER BY 1;
 
-DROP TABLE pt, pc, pi;
+-- all in one transaction with the tables' creation (a migration script)
+BEGIN;
+CREATE TABLE tx (key int PRIMARY KEY, b text) PARTITION BY LIST (key);
+CREATE TABLE tx1 (key int PRIMARY KEY, b text) USING helios;
+ALTER TABLE tx ATTACH PARTITION tx1 FOR VALUES IN (1);
+INSERT INTO tx VALUES (1, 'a') ON CONFLICT (key) DO UPDATE SET b = 'b';
+INSERT INTO tx VALUES (1, 'a') ON CONFLICT (key) DO UPDATE SET b = 'b';
+CREATE TABLE tx_leave (id int PRIMARY KEY) USING helios;
+INSERT INTO tx_leave SELECT generate_series(1, 100);
+ALTER TABLE tx_leave SET ACCESS METHOD heap;
+COMMIT;
+SELECT * FROM tx;
+SELECT * FROM lh_ams WHERE relname IN ('tx1_pkey', 'tx_leave_pkey') ORDER BY 1;
+SELECT count(*) FROM tx_leave WHERE id < 50;
+
+DROP TABLE pt, pc, pi, tx, tx_leave;
 DROP VIEW lh_ams;
 RESET helios.btree_routing;

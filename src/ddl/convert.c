@@ -13,7 +13,8 @@
  *
  * The caller holds AccessExclusiveLock on the index's table: nobody reads
  * the index between the catalog change and the rebuild, which happen in one
- * command of one transaction.
+ * command of one transaction.  The backend's own relcache entry is rebuilt
+ * from the changed catalogs before the index is (relcache_rebuild_index).
  *
  *-------------------------------------------------------------------------
  */
@@ -62,6 +63,41 @@ btree_counterpart(Oid opclass, Oid indexoid)
 	return res;
 }
 
+/*
+ * Make the index's relcache entry follow the catalog change.  An
+ * invalidation rebuilds an index entry only partly when the index is open
+ * or new in this transaction (RelationReloadIndexInfo: pg_class and
+ * pg_index flags, not the access method routine or the operator families),
+ * since PostgreSQL never changes an index's access method.  So the entry of
+ * an index created in this transaction is dropped and built again from the
+ * catalogs, keeping the subtransaction ids that mark it new (they decide
+ * what an abort removes, and whether its changes skip WAL).
+ */
+static void
+relcache_rebuild_index(Oid indexoid)
+{
+	Relation	rel = RelationIdGetRelation(indexoid);
+	SubTransactionId create = rel->rd_createSubid;
+	SubTransactionId newnode = rel->rd_newRelfilenodeSubid;
+	SubTransactionId firstnode = rel->rd_firstRelfilenodeSubid;
+
+	Assert(rel->rd_refcnt == 1);
+	rel->rd_createSubid = InvalidSubTransactionId;
+	rel->rd_newRelfilenodeSubid = InvalidSubTransactionId;
+	rel->rd_firstRelfilenodeSubid = InvalidSubTransactionId;
+	RelationClose(rel);
+
+	/* not open, not new: the invalidation drops the entry */
+	CacheInvalidateRelcacheByRelid(indexoid);
+	CommandCounterIncrement();
+
+	rel = RelationIdGetRelation(indexoid);
+	rel->rd_createSubid = create;
+	rel->rd_newRelfilenodeSubid = newnode;
+	rel->rd_firstRelfilenodeSubid = firstnode;
+	RelationClose(rel);
+}
+
 void
 helios_ddl_index_to_btree(Oid indexoid)
 {
@@ -88,10 +124,16 @@ helios_ddl_index_to_btree(Oid indexoid)
 	newclass = buildoidvector(oldclass->values, oldclass->dim1);
 	for (int i = 0; i < oldclass->dim1; i++)
 	{
+		bool		seen = false;
+
 		newclass->values[i] = btree_counterpart(oldclass->values[i], indexoid);
-		changeDependencyFor(RelationRelationId, indexoid,
-							OperatorClassRelationId, oldclass->values[i],
-							newclass->values[i]);
+		/* one change per operator class: its pg_depend rows change at once */
+		for (int j = 0; j < i; j++)
+			seen |= oldclass->values[j] == oldclass->values[i];
+		if (!seen)
+			changeDependencyFor(RelationRelationId, indexoid,
+								OperatorClassRelationId, oldclass->values[i],
+								newclass->values[i]);
 	}
 	values[Anum_pg_index_indclass - 1] = PointerGetDatum(newclass);
 	replace[Anum_pg_index_indclass - 1] = true;
@@ -108,8 +150,7 @@ helios_ddl_index_to_btree(Oid indexoid)
 
 	table_close(pg_class, RowExclusiveLock);
 	table_close(pg_index, RowExclusiveLock);
-	CacheInvalidateRelcacheByRelid(indexoid);
-	CommandCounterIncrement();
+	relcache_rebuild_index(indexoid);
 
 	/* new storage, built by btree */
 	reindex_index(indexoid, false, persistence, &params);
