@@ -35,7 +35,13 @@ helios_toast_tuple(Relation rel, HeapTuple newtup, HeapTuple oldtup,
 				   int options)
 {
 	TupleDesc	tupdesc = RelationGetDescr(rel);
-	HeliosLayout *layout = helios_relation_layout(rel);
+
+	/*
+	 * A private layout: moving values to the toast table takes locks, whose
+	 * invalidations may rebuild rel's relcache entry and free the layout
+	 * cached in rd_amcache (src/table/README, "Tuples").
+	 */
+	HeliosLayout *layout = helios_layout_build(tupdesc, CurrentMemoryContext);
 	int			natts = tupdesc->natts;
 	Datum	   *values = palloc(sizeof(Datum) * natts);
 	bool	   *isnull = palloc(sizeof(bool) * natts);
@@ -127,6 +133,7 @@ helios_toast_tuple(Relation rel, HeapTuple newtup, HeapTuple oldtup,
 		result = newtup;
 
 	toast_tuple_cleanup(&ttc);
+	pfree(layout);
 	return result;
 }
 
