@@ -76,6 +76,18 @@ CREATE INDEX pi1_b ON pi1 USING helios_btree (b);
 ALTER INDEX pi_b ATTACH PARTITION pi1_b;
 SELECT * FROM lh_ams WHERE relname LIKE 'pi%' ORDER BY 1;
 
+-- only the owner gets that far: another role is refused before any lock
+CREATE ROLE regress_lh_other;
+CREATE TABLE own (a int PRIMARY KEY) USING helios;
+CREATE TABLE own_parted (a int PRIMARY KEY) PARTITION BY LIST (a);
+SET ROLE regress_lh_other;
+ALTER TABLE own SET ACCESS METHOD heap;
+ALTER TABLE own_parted ATTACH PARTITION own FOR VALUES IN (1);
+RESET ROLE;
+SELECT amname FROM lh_ams WHERE relname = 'own_pkey';
+DROP TABLE own, own_parted;
+DROP ROLE regress_lh_other;
+
 -- all in one transaction with the tables' creation (a migration script)
 BEGIN;
 CREATE TABLE tx (key int PRIMARY KEY, b text) PARTITION BY LIST (key);

@@ -22,8 +22,11 @@
 #include "catalog/index.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "commands/tablecmds.h"
+#include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "storage/lmgr.h"
+#include "utils/acl.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
@@ -61,8 +64,10 @@ helios_ddl_before_alter_table(AlterTableStmt *stmt)
 		if (cmd->subtype == AT_SetAccessMethod && stmt->objtype == OBJECT_TABLE &&
 			cmd->name != NULL && strcmp(cmd->name, "helios") != 0)
 		{
-			relid = RangeVarGetRelid(stmt->relation, AccessExclusiveLock,
-									 stmt->missing_ok);
+			/* the owner check comes before the lock, as PostgreSQL's */
+			relid = RangeVarGetRelidExtended(stmt->relation, AccessExclusiveLock,
+											 stmt->missing_ok ? RVR_MISSING_OK : 0,
+											 RangeVarCallbackOwnsTable, NULL);
 			if (OidIsValid(relid))
 				table_keys_to_btree(relid, amoid);
 		}
@@ -73,12 +78,15 @@ helios_ddl_before_alter_table(AlterTableStmt *stmt)
 			Oid			parent;
 
 			/* the parent first, with ATTACH's own lock, then the partition */
-			parent = RangeVarGetRelid(stmt->relation, ShareUpdateExclusiveLock,
-									  stmt->missing_ok);
+			parent = RangeVarGetRelidExtended(stmt->relation, ShareUpdateExclusiveLock,
+											  stmt->missing_ok ? RVR_MISSING_OK : 0,
+											  RangeVarCallbackOwnsTable, NULL);
 			if (!OidIsValid(parent) ||
 				get_rel_relkind(parent) != RELKIND_PARTITIONED_TABLE)
 				continue;
-			relid = RangeVarGetRelid(pcmd->name, AccessExclusiveLock, true);
+			relid = RangeVarGetRelidExtended(pcmd->name, AccessExclusiveLock,
+											 RVR_MISSING_OK,
+											 RangeVarCallbackOwnsTable, NULL);
 			if (OidIsValid(relid) && get_rel_relkind(relid) == RELKIND_RELATION)
 				table_keys_to_btree(relid, amoid);
 		}
@@ -92,6 +100,8 @@ helios_ddl_before_alter_table(AlterTableStmt *stmt)
 			if (!OidIsValid(index) || hbt_relam(index) != amoid)
 				continue;
 			table = IndexGetRelation(index, false);
+			if (!pg_class_ownercheck(table, GetUserId()))
+				continue;		/* PostgreSQL refuses the command */
 			LockRelationOid(table, AccessExclusiveLock);
 			helios_ddl_index_to_btree(index);
 		}
