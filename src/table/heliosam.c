@@ -817,18 +817,14 @@ prepare_insert(Relation rel, TupleTableSlot *slot, TransactionId xid,
 	 */
 	if (slot->tts_ops == &TTSOpsHeliosTuple &&
 		slot->tts_tupleDescriptor == RelationGetDescr(rel))
-		ExecMaterializeSlot(slot);
-	if (slot->tts_ops == &TTSOpsHeliosTuple &&
-		slot->tts_tupleDescriptor == RelationGetDescr(rel) &&
-		TTS_SHOULDFREE(slot) &&
-		HeapTupleHeaderGetNatts(((HeliosTupleTableSlot *) slot)->tuple->t_data) ==
-		RelationGetDescr(rel)->natts)
 	{
+		ExecMaterializeSlot(slot);
 		tup = ((HeliosTupleTableSlot *) slot)->tuple;
 		Assert(!HeliosTupleIsForwarded(tup->t_data));
-		*in_slot = true;
+		/* a version copied from before ADD COLUMN is formed anew */
+		*in_slot = HeapTupleHeaderGetNatts(tup->t_data) == RelationGetDescr(rel)->natts;
 	}
-	else
+	if (!*in_slot)
 		tup = helios_slot_form_tuple(slot, helios_relation_layout(rel));
 
 	tup->t_data->t_infomask &= ~HEAP_XACT_MASK;
