@@ -185,41 +185,24 @@ SELECT * FROM rt_oc ORDER BY id;
 CREATE TABLE rt_oc_heap (id int, t text) USING heap;
 CREATE UNIQUE INDEX rt_oc_heap_id ON rt_oc_heap USING helios_btree (id);
 
--- a foreign key to a helios_btree key rebuilds that key as btree first
--- (PostgreSQL builds foreign keys only on btree unique indexes), when the
--- key's table belongs to the user: in a later CREATE TABLE, ALTER TABLE ...
--- ADD FOREIGN KEY, ADD COLUMN ... REFERENCES
+-- foreign keys cannot reference a helios_btree key
 CREATE TABLE rt_fk_parent (id int PRIMARY KEY, code text UNIQUE) USING helios;
 INSERT INTO rt_fk_parent VALUES (1, 'a'), (2, 'b');
 CREATE TABLE rt_fk_child (id int, pid int REFERENCES rt_fk_parent) USING helios;
-ALTER TABLE rt_fk_child ADD COLUMN code text;
-ALTER TABLE rt_fk_child ADD CONSTRAINT rt_fk_child_code FOREIGN KEY (code)
-  REFERENCES rt_fk_parent (code) ON DELETE CASCADE DEFERRABLE;
-INSERT INTO rt_fk_child VALUES (1, 1, 'a');
-INSERT INTO rt_fk_child VALUES (2, 3, 'a');
-INSERT INTO rt_fk_child VALUES (3, 2, 'zz');
--- another role, with REFERENCES on the table but not its owner: refused
-CREATE ROLE regress_rt_fk_other;
-CREATE TABLE rt_fk_parent2 (id int PRIMARY KEY) USING helios;
-GRANT REFERENCES ON rt_fk_parent2 TO regress_rt_fk_other;
-GRANT CREATE ON SCHEMA public TO regress_rt_fk_other;
-SET ROLE regress_rt_fk_other;
-CREATE TABLE rt_fk_other (id int REFERENCES rt_fk_parent2) USING helios;
-RESET ROLE;
-REVOKE CREATE ON SCHEMA public FROM regress_rt_fk_other;
-DROP TABLE rt_fk_parent2;
-DROP ROLE regress_rt_fk_other;
--- a key built as btree from the start
+CREATE TABLE rt_fk_child (id int, pcode text REFERENCES rt_fk_parent (code));
+CREATE TABLE rt_fk_child (id int, pid int, code text) USING helios;
+ALTER TABLE rt_fk_child ADD CONSTRAINT rt_fk_child_pid FOREIGN KEY (pid)
+  REFERENCES rt_fk_parent (id);
+ALTER TABLE rt_fk_child ADD COLUMN pid2 int REFERENCES rt_fk_parent;
+-- the referenced key built as btree: the foreign key works
 SET helios.btree_routing = off;
 CREATE TABLE rt_fk_parent_bt (id int PRIMARY KEY) USING helios;
 RESET helios.btree_routing;
 INSERT INTO rt_fk_parent_bt VALUES (1), (2);
 ALTER TABLE rt_fk_child ADD CONSTRAINT rt_fk_child_bt FOREIGN KEY (pid)
   REFERENCES rt_fk_parent_bt;
-INSERT INTO rt_fk_child VALUES (4, 2, 'b');
-INSERT INTO rt_fk_child VALUES (5, 3, 'b');
-DELETE FROM rt_fk_parent WHERE id = 1;
-SELECT * FROM rt_fk_child ORDER BY id;
+INSERT INTO rt_fk_child VALUES (1, 1, 'a');
+INSERT INTO rt_fk_child VALUES (2, 3, 'a');
 -- a foreign key of a helios table to a heap table
 CREATE TABLE rt_fk_to_heap (id int PRIMARY KEY, hid int REFERENCES rt_heap) USING helios;
 -- a table referencing itself keeps the referenced key btree

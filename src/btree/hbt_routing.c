@@ -24,8 +24,7 @@
  * Hard-wired btree paths (always, whatever the setting):
  *	- INSERT ... ON CONFLICT: see hbt_open_speculative_indexes.
  *	- ADD CONSTRAINT ... USING INDEX: see hbt_using_index.
- *	- Foreign keys: a referenced helios_btree key is rebuilt as btree,
- *	  see hbt_check_foreign_key.
+ *	- Foreign keys: see hbt_check_foreign_key.
  *	- ALTER COLUMN TYPE rebuilds constraint indexes as btree: we warn.
  *
  * Every statement we change is a copy: a utility statement may belong to a
@@ -56,7 +55,6 @@
 #include "commands/defrem.h"
 #include "commands/tablecmds.h"
 #include "executor/executor.h"
-#include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "parser/parse_coerce.h"
@@ -64,7 +62,6 @@
 #include "parser/parse_type.h"
 #include "parser/parse_utilcmd.h"
 #include "tcop/utility.h"
-#include "utils/acl.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -932,7 +929,6 @@ hbt_check_foreign_key(AlterTableStmt *stmt, Constraint *fk, Oid amoid)
 	Relation	pkrel;
 	Oid			indexoid;
 	LOCKMODE	lockmode;
-	bool		owner;
 
 	if (fk->pktable == NULL)
 		return;
@@ -940,19 +936,10 @@ hbt_check_foreign_key(AlterTableStmt *stmt, Constraint *fk, Oid amoid)
 	if (!OidIsValid(pkrelid) || !hbt_has_index_of_am(pkrelid, amoid))
 		return;
 
-	/*
-	 * The referenced key may have to be rebuilt (below), which needs
-	 * AccessExclusiveLock on the referenced table, a stronger lock than the
-	 * ShareRowExclusiveLock of ADD FOREIGN KEY: taken here at once, for the
-	 * table's owner, rather than upgraded later.
-	 */
-	owner = pg_class_ownercheck(pkrelid, GetUserId());
 	lockmode = AlterTableGetLockLevel(stmt->cmds);
 	if (!OidIsValid(AlterTableLookupRelation(stmt, lockmode)))
 		return;
-	pkrelid = RangeVarGetRelid(fk->pktable,
-							   owner ? AccessExclusiveLock : ShareRowExclusiveLock,
-							   true);
+	pkrelid = RangeVarGetRelid(fk->pktable, ShareRowExclusiveLock, true);
 	if (!OidIsValid(pkrelid))
 		return;
 
@@ -965,28 +952,16 @@ hbt_check_foreign_key(AlterTableStmt *stmt, Constraint *fk, Oid amoid)
 	}
 
 	indexoid = hbt_fk_referenced_index(pkrel, fk->pk_attrs);
-	relation_close(pkrel, NoLock);
-	if (!OidIsValid(indexoid) || hbt_relam(indexoid) != amoid)
-		return;
-
-	/*
-	 * PostgreSQL builds foreign keys only on btree unique indexes: the key
-	 * is rebuilt as btree, as routing leaves keys btree that a foreign key
-	 * of the same statement references (src/ddl/convert.c).
-	 */
-	if (!owner)
+	if (OidIsValid(indexoid) && hbt_relam(indexoid) == amoid)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("foreign key cannot reference table \"%s\" through helios_btree index \"%s\"",
-						get_rel_name(pkrelid), get_rel_name(indexoid)),
-				 errdetail("PostgreSQL builds foreign keys only on btree unique indexes, and only the table's owner may rebuild the key as btree."),
-				 errhint("Have the owner of table \"%s\" add the foreign key, or rebuild the key with helios.btree_routing set to off.",
-						 get_rel_name(pkrelid))));
-	ereport(NOTICE,
-			(errmsg("rebuilding helios_btree index \"%s\" as btree for the foreign key",
-					get_rel_name(indexoid)),
-			 errdetail("PostgreSQL builds foreign keys only on btree unique indexes.")));
-	helios_ddl_index_to_btree(indexoid);
+						RelationGetRelationName(pkrel),
+						get_rel_name(indexoid)),
+				 errdetail("PostgreSQL builds foreign keys only on btree unique indexes."),
+				 errhint("Rebuild the referenced key as a btree index: drop it and add it again with helios.btree_routing set to off.")));
+
+	relation_close(pkrel, NoLock);
 }
 
 
