@@ -80,27 +80,16 @@ hbt_stamp_item(Relation rel, Buffer buf, OffsetNumber off, CommandId cid,
 static Buffer
 hbt_find_entry_by_rowtid(Relation rel, ItemPointer rowid, OffsetNumber *offp)
 {
-	BlockNumber root;
-	uint32		level;
+	HbtKeyData	edge;
+	HbtStack	stack;
 	Buffer		buf;
 
-	hbt_get_root(rel, &root, &level);
-	if (root == HBT_NONE)
+	/* a key of no columns sorts before everything: the leftmost leaf */
+	memset(&edge, 0, offsetof(HbtKeyData, sk));
+	stack = hbt_search(rel, &edge, &buf, BUFFER_LOCK_EXCLUSIVE);
+	hbt_free_stack(stack);
+	if (!BufferIsValid(buf))
 		return InvalidBuffer;
-	buf = hbt_getbuf(rel, root, level == 0 ? BUFFER_LOCK_EXCLUSIVE : BUFFER_LOCK_SHARE);
-	for (;;)
-	{
-		Page		page = BufferGetPage(buf);
-		HbtPageOpaque opaque = HbtPageGetOpaque(page);
-		BlockNumber child;
-
-		if (HbtPageIsLeaf(opaque))
-			break;
-		child = HbtPivotChild((IndexTuple) PageGetItem(page,
-													   PageGetItemId(page, HbtFirstDataKey(opaque))));
-		buf = hbt_relandgetbuf(rel, buf, child,
-							   opaque->hbt_level == 1 ? BUFFER_LOCK_EXCLUSIVE : BUFFER_LOCK_SHARE);
-	}
 	for (;;)
 	{
 		Page		page = BufferGetPage(buf);
